@@ -1,0 +1,50 @@
+/** A parsed session store: session key → opaque entry object. */
+export type SessionStore = Record<string, SessionEntry>;
+
+/** A session entry. Only these fields are read; every other field is kept untouched. */
+export interface SessionEntry {
+  sessionId?: string;
+  updatedAt?: number;
+  sessionFile?: string;
+  [field: string]: unknown;
+}
+
+/** The light view of one entry that selection callbacks receive. */
+export interface EntryView {
+  key: string;
+  sessionId?: string;
+  updatedAt?: number;
+  sessionFile?: string;
+}
+
+/** Lock options shared by every locked operation. */
+export interface LockOptions {
+  /** How long to wait for the lock before failing with STORE_LOCK_TIMEOUT (default 10 s). */
+  timeoutMs?: number;
+  /** Age after which an unrefreshed lock is taken over (default 30 s). */
+  staleMs?: number;
+}
+
+/** Result of {@link removeSessionEntries}. */
+export interface RemoveEntriesResult {
+  removed: EntryView[];
+  /** sessionIds still referenced by an entry that stays, read in the same locked pass. */
+  remainingSessionIds: Set<string>;
+  bytesBefore: number;
+  bytesAfter: number;
+  written: boolean;
+}
+
+export type ArchiveReason = "deleted" | "reset";
+
+/** What {@link withStoreLock} hands to its callback while the lock is held. */
+export interface StoreLockHandle {
+  /** The store path the lock protects, resolved to an absolute path. */
+  readonly storePath: string;
+  /** The lock directory, `<storePath>.lock`. */
+  readonly lockPath: string;
+  /** Aborted (with a STORE_LOCK_COMPROMISED error) as soon as the lock is known to be lost. */
+  readonly signal: AbortSignal;
+  /** Resolves if the lock directory is still ours; throws StoreLockError STORE_LOCK_COMPROMISED otherwise. */
+  assertHeld(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempFilesIn, useTempDir } from "../test/helpers/temp-dir";
+import { isStoreError, StoreLockError } from "./errors";
+import { writeFileAtomic, writeFileAtomically } from "./write-file-atomic";
+
+describe("writeFileAtomic", () => {
+  const dir = useTempDir();
+
+  it("creates a new file with mode 0600 whatever the umask allows", async () => {
+    const path = join(dir(), "sessions.json");
+    await writeFileAtomic(path, '{"a":1}');
+    expect(await readFile(path, "utf8")).toBe('{"a":1}');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await tempFilesIn(dir())).toEqual([]);
+  });
+
+  it("replaces an existing file through a new inode and keeps its mode", async () => {
+    const path = join(dir(), "sessions.json");
+    await writeFile(path, "old");
+    await chmod(path, 0o664); // group-writable: the umask would strip it from a plain create
+    const before = await stat(path);
+    await writeFileAtomic(path, new TextEncoder().encode("new"));
+    const after = await stat(path);
+    expect(await readFile(path, "utf8")).toBe("new");
+    expect(after.mode & 0o7777).toBe(0o664);
+    expect(after.ino).not.toBe(before.ino);
+  });
+
+  it("uses an explicit mode when given", async () => {
+    const path = join(dir(), "f.json");
+    await writeFile(path, "old", { mode: 0o600 });
+    await writeFileAtomic(path, "new", { mode: 0o640 });
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+  });
+
+  it("writes through a symlinked file instead of replacing the link", async () => {
+    const real = join(dir(), "real.json");
+    const link = join(dir(), "link.json");
+    await writeFile(real, "old", { mode: 0o640 });
+    await symlink(real, link);
+    await writeFileAtomic(link, "new");
+    expect(await readFile(real, "utf8")).toBe("new");
+    expect(await readFile(link, "utf8")).toBe("new");
+    expect((await stat(real)).mode & 0o777).toBe(0o640);
+  });
+
+  it("fails with STORE_IO and leaves nothing behind when the directory is missing", async () => {
+    const path = join(dir(), "missing", "sessions.json");
+    const error = await writeFileAtomic(path, "x").catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
+    expect(isStoreError(error) && error.path).toBe(path);
+    expect(await tempFilesIn(dir())).toEqual([]);
+  });
+
+  it("fails with STORE_IO when the target is a directory, removing its temp file", async () => {
+    const path = join(dir(), "sessions.json");
+    await mkdir(path);
+    const error = await writeFileAtomic(path, "x").catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
+    expect(await tempFilesIn(dir())).toEqual([]);
+  });
+
+  it("removes the temp file and keeps the old content when the pre-rename check vetoes", async () => {
+    const path = join(dir(), "sessions.json");
+    await writeFile(path, "old");
+    const veto = new StoreLockError("STORE_LOCK_COMPROMISED", path, "lost");
+    const error = await writeFileAtomically(path, "new", {
+      beforeRename: async () => {
+        // The data is already in a temp file by now; it must not survive the veto.
+        expect(await tempFilesIn(dir())).toHaveLength(1);
+        throw veto;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(veto);
+    expect(await readFile(path, "utf8")).toBe("old");
+    expect(await tempFilesIn(dir())).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { type FileHandle, open, realpath, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { errnoCode, isStoreError, storeIoError } from "./errors";
+
+/** Mode of files this package creates: the store holds credentials-adjacent data, owner only. */
+export const NEW_FILE_MODE = 0o600;
+
+export interface WriteFileAtomicOptions {
+  /** File mode to set; defaults to the existing file's mode, or 0600 for a new file. */
+  mode?: number;
+}
+
+interface InternalWriteOptions extends WriteFileAtomicOptions {
+  /** Runs after the data is durable in the temp file and before it replaces the target. */
+  beforeRename?: () => Promise<void>;
+}
+
+/**
+ * Replaces `path` atomically: readers see the old or the new content, never a mix, even if the
+ * process is killed. Throws StoreError STORE_IO (temp file removed) when any step fails.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  await writeFileAtomically(path, data, options);
+}
+
+/** {@link writeFileAtomic} plus a hook that may veto the final rename (used for lock checks). */
+export async function writeFileAtomically(
+  path: string,
+  data: string | Uint8Array,
+  options: InternalWriteOptions = {},
+): Promise<void> {
+  const target = await resolveSymlinkTarget(path);
+  const mode = options.mode ?? (await existingMode(target)) ?? NEW_FILE_MODE;
+  const dir = dirname(target);
+  // pid + random bytes: unique across processes and concurrent calls, and recognisable as ours.
+  const tempPath = join(
+    dir,
+    `${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(tempPath, "wx", mode);
+    await handle.writeFile(data);
+    // open() applies the umask; chmod makes the final mode exactly what was asked for.
+    await handle.chmod(mode);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await options.beforeRename?.();
+    await rename(tempPath, target);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(tempPath).catch(() => undefined);
+    throw isStoreError(error) ? error : storeIoError(target, "write", error);
+  }
+  await syncDirectory(dir);
+}
+
+/** Writes through a symlinked store file instead of replacing the link with a plain file. */
+async function resolveSymlinkTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return path;
+    throw storeIoError(path, "resolve", error);
+  }
+}
+
+async function existingMode(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return undefined;
+    throw storeIoError(path, "stat", error);
+  }
+}
+
+/** Makes the rename itself durable. Some file systems cannot fsync a directory; that is not fatal. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, "r");
+    await handle.sync();
+  } catch {
+    // The data is already renamed into place; a failed directory fsync only weakens durability
+    // against power loss, so it must not turn a completed write into a reported failure.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
