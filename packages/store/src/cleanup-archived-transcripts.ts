@@ -1,0 +1,88 @@
+import { lstat, readdir, unlink } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArchiveFileName } from "./archive-stamp";
+import { errnoCode, type StoreError, storeIoError } from "./errors";
+import type { ArchiveReason } from "./types";
+
+export interface CleanupArchivedTranscriptsParams {
+  /** Directories to scan (not recursively), typically each store's directory. */
+  directories: readonly string[];
+  /** Archives whose stamp is strictly older than `nowMs - olderThanMs` are deleted. */
+  olderThanMs: number;
+  /** Which archives to consider; default "deleted". */
+  reason?: ArchiveReason;
+  /** The clock the stamps are compared with; defaults to the wall clock. */
+  nowMs?: number;
+  /** Report what would be deleted without deleting anything. */
+  dryRun?: boolean;
+}
+
+export interface CleanupArchivedTranscriptsResult {
+  /** Archive files of the given reason found, old or not. */
+  scanned: number;
+  removed: number;
+  removedPaths: string[];
+  /** Directories or files that could not be read or deleted (STORE_IO); the rest went ahead. */
+  errors: StoreError[];
+}
+
+/**
+ * Deletes `<name>.<reason>.<stamp>` regular files whose stamp (from the name, never the mtime)
+ * is strictly older than the retention. Symlinks and other names are never touched. Throws
+ * RangeError for a negative or non-finite `olderThanMs`; per-entry failures land in `errors`.
+ */
+export async function cleanupArchivedTranscripts(
+  params: CleanupArchivedTranscriptsParams,
+): Promise<CleanupArchivedTranscriptsResult> {
+  const { olderThanMs, reason = "deleted", nowMs = Date.now(), dryRun = false } = params;
+  if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
+    throw new RangeError(`olderThanMs must be a finite number >= 0, got ${olderThanMs}`);
+  }
+  const cutoff = nowMs - olderThanMs;
+  const result: CleanupArchivedTranscriptsResult = {
+    scanned: 0,
+    removed: 0,
+    removedPaths: [],
+    errors: [],
+  };
+  for (const dir of new Set(params.directories.map((d) => resolve(d)))) {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        result.errors.push(storeIoError(dir, "list", error));
+      continue;
+    }
+    for (const name of names) {
+      const archive = parseArchiveFileName(name);
+      if (archive === null || archive.reason !== reason) continue;
+      result.scanned++;
+      if (!(archive.archivedAtMs < cutoff)) continue;
+      const path = join(dir, name);
+      if (await removeRegularFile(path, dryRun, result.errors)) {
+        result.removed++;
+        result.removedPaths.push(path);
+      }
+    }
+  }
+  return result;
+}
+
+/** lstat, so a symlink named like an archive is seen as a link and left alone, target included. */
+async function removeRegularFile(
+  path: string,
+  dryRun: boolean,
+  errors: StoreError[],
+): Promise<boolean> {
+  try {
+    if (!(await lstat(path)).isFile()) return false;
+    if (!dryRun) await unlink(path);
+    return true;
+  } catch (error) {
+    // Gone meanwhile (another cleaner): not an error, and not ours to count.
+    if (errnoCode(error) !== "ENOENT") errors.push(storeIoError(path, "delete archive", error));
+    return false;
+  }
+}
