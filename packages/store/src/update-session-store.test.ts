@@ -69,7 +69,7 @@ describe("updateSessionStore", () => {
     const boom = new Error("boom");
     await expect(
       updateSessionStore(store(), (s) => {
-        s.b = 2;
+        s.b = { updatedAt: 2 };
         throw boom;
       }),
     ).rejects.toBe(boom);

@@ -1,0 +1,149 @@
+import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { snapshotFile, useTempDir } from "../test/helpers/temp-dir";
+import { isStoreError } from "./errors";
+import { removeSessionEntries } from "./remove-session-entries";
+import type { EntryView } from "./types";
+
+const STORE = {
+  "agent:main:main": { sessionId: "chat", updatedAt: 10, model: { id: "m", ctx: [1, 2] } },
+  "agent:main:cron:job:run:r1": { sessionId: "r1", updatedAt: 1, sessionFile: "r1.jsonl" },
+  "agent:main:cron:job": { sessionId: "r2", updatedAt: 2, note: "base \u00e9\u{1f600}" },
+  "agent:main:cron:job:run:r2": { sessionId: "r2", updatedAt: 2 },
+  "agent:main:hook:h1": { sessionId: "h1", updatedAt: 3, nested: { "a,b": "}{" } },
+};
+const isRun = (view: EntryView) => view.key.includes(":run:");
+
+/** The store without run keys: what JSON.parse-then-delete would leave. */
+const KEPT = Object.fromEntries(Object.entries(STORE).filter(([key]) => !key.includes(":run:")));
+
+const FORMATS: Record<string, (value: unknown) => string> = {
+  "2-space (OpenClaw)": (v) => JSON.stringify(v, null, 2),
+  "4-space": (v) => JSON.stringify(v, null, 4),
+  tab: (v) => JSON.stringify(v, null, "\t"),
+  minified: (v) => JSON.stringify(v),
+  CRLF: (v) => JSON.stringify(v, null, 2).replaceAll("\n", "\r\n"),
+  "trailing newline": (v) => `${JSON.stringify(v, null, 2)}\n`,
+};
+
+describe("removeSessionEntries", () => {
+  const dir = useTempDir();
+  const store = () => join(dir(), "sessions.json");
+
+  for (const [name, format] of Object.entries(FORMATS)) {
+    it(`cuts entries out of a ${name} file and leaves every other byte as it was`, async () => {
+      await writeFile(store(), format(STORE));
+      await chmod(store(), 0o640);
+      const result = await removeSessionEntries(store(), isRun);
+      const after = await readFile(store(), "utf8");
+      // The survivors, and the layout around them, are exactly what that format gives.
+      expect(after).toBe(format(KEPT));
+      expect(result.written).toBe(true);
+      expect(result.removed.map((view) => view.key)).toEqual([
+        "agent:main:cron:job:run:r1",
+        "agent:main:cron:job:run:r2",
+      ]);
+      expect(result.removed[0]).toEqual({
+        key: "agent:main:cron:job:run:r1",
+        sessionId: "r1",
+        updatedAt: 1,
+        sessionFile: "r1.jsonl",
+      });
+      expect(result.remainingSessionIds).toEqual(new Set(["chat", "r2", "h1"]));
+      expect(result.bytesBefore).toBe(Buffer.byteLength(format(STORE)));
+      expect(result.bytesAfter).toBe(Buffer.byteLength(after));
+      expect((await stat(store())).mode & 0o777).toBe(0o640);
+      expect(await readdir(dir())).toEqual(["sessions.json"]);
+    });
+  }
+
+  it("removes the first and the last entry, and can empty the store", async () => {
+    const text = JSON.stringify(STORE, null, 2);
+    await writeFile(store(), text);
+    await removeSessionEntries(
+      store(),
+      (v) => v.key === "agent:main:main" || v.key.includes("hook"),
+    );
+    const { "agent:main:main": _first, "agent:main:hook:h1": _last, ...middle } = STORE;
+    expect(await readFile(store(), "utf8")).toBe(JSON.stringify(middle, null, 2));
+
+    const result = await removeSessionEntries(store(), () => true);
+    expect(JSON.parse(await readFile(store(), "utf8"))).toEqual({});
+    expect(result.remainingSessionIds.size).toBe(0);
+  });
+
+  it("calls select once per distinct key with the last occurrence, and removes every occurrence", async () => {
+    const text = '{"a": {"sessionId": "old"}, "b": {"sessionId": "b"}, "a": {"sessionId": "new"}}';
+    await writeFile(store(), text);
+    const seen: EntryView[] = [];
+    const result = await removeSessionEntries(store(), (view) => {
+      seen.push(view);
+      return view.key === "a";
+    });
+    expect(seen).toEqual([
+      { key: "a", sessionId: "new" },
+      { key: "b", sessionId: "b" },
+    ]);
+    expect(result.removed).toEqual([{ key: "a", sessionId: "new" }]);
+    expect(JSON.parse(await readFile(store(), "utf8"))).toEqual({ b: { sessionId: "b" } });
+  });
+
+  it("does not write when nothing is selected: same inode, mtime and bytes", async () => {
+    await writeFile(store(), JSON.stringify(STORE, null, 2));
+    const before = await snapshotFile(store());
+    const result = await removeSessionEntries(store(), () => false);
+    expect(result.written).toBe(false);
+    expect(result.removed).toEqual([]);
+    expect(result.bytesAfter).toBe(result.bytesBefore);
+    expect(result.remainingSessionIds).toEqual(new Set(["chat", "r1", "r2", "h1"]));
+    expect(await snapshotFile(store())).toEqual(before);
+  });
+
+  it("dry run reports the same result and writes nothing", async () => {
+    await writeFile(store(), JSON.stringify(STORE, null, 2));
+    const before = await snapshotFile(store());
+    const result = await removeSessionEntries(store(), isRun, { dryRun: true });
+    expect(result.written).toBe(false);
+    expect(result.removed).toHaveLength(2);
+    expect(result.bytesAfter).toBe(Buffer.byteLength(JSON.stringify(KEPT, null, 2)));
+    expect(await snapshotFile(store())).toEqual(before);
+    expect(await readdir(dir())).toEqual(["sessions.json"]);
+  });
+
+  it("treats a missing store or directory as empty and creates nothing", async () => {
+    const empty = {
+      removed: [],
+      remainingSessionIds: new Set(),
+      bytesBefore: 0,
+      bytesAfter: 0,
+      written: false,
+    };
+    expect(await removeSessionEntries(store(), () => true)).toEqual(empty);
+    expect(await removeSessionEntries(join(dir(), "no", "sessions.json"), () => true)).toEqual(
+      empty,
+    );
+    expect(await readdir(dir())).toEqual([]);
+  });
+
+  it("writes nothing when select throws", async () => {
+    await writeFile(store(), JSON.stringify(STORE, null, 2));
+    const before = await snapshotFile(store());
+    const boom = new Error("boom");
+    await expect(
+      removeSessionEntries(store(), () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(await snapshotFile(store())).toEqual(before);
+    expect(await readdir(dir())).toEqual(["sessions.json"]);
+  });
+
+  it("refuses a corrupt store with STORE_CORRUPT and leaves it alone", async () => {
+    await writeFile(store(), '{"a": {"sessionId": "x"}, }');
+    const before = await snapshotFile(store());
+    const error = await removeSessionEntries(store(), () => true).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_CORRUPT");
+    expect(await snapshotFile(store())).toEqual(before);
+  });
+});

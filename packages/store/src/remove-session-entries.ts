@@ -1,0 +1,87 @@
+import { stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { errnoCode, storeIoError } from "./errors";
+import { invalidateStoreCache } from "./load-session-store";
+import { groupMembersByKey } from "./read-session-entry-views";
+import { readStoreFile } from "./read-store-file";
+import { scanStoreBytes, spliceOutMembers } from "./scan-store-bytes";
+import type { EntryView, LockOptions, RemoveEntriesResult } from "./types";
+import { withStoreLock } from "./with-store-lock";
+import { writeFileAtomically } from "./write-file-atomic";
+
+export interface RemoveSessionEntriesOptions extends LockOptions {
+  /** Compute the same result but write nothing (`written: false`). */
+  dryRun?: boolean;
+}
+
+/**
+ * Under the store lock, removes every entry `select` picks (called once per distinct key) by
+ * cutting it out of the original bytes; everything else stays byte-identical. Writes only when
+ * something was selected. Throws StoreCorruptError, StoreLockError or StoreError STORE_IO.
+ */
+export async function removeSessionEntries(
+  storePath: string,
+  select: (view: EntryView) => boolean,
+  options: RemoveSessionEntriesOptions = {},
+): Promise<RemoveEntriesResult> {
+  const { dryRun = false, ...lockOptions } = options;
+  const path = resolve(storePath);
+  // No directory, no store: nothing to remove, and nowhere to put a lock.
+  if (!(await directoryExists(dirname(path)))) return unchanged(0);
+
+  return withStoreLock(
+    path,
+    async (lock) => {
+      const file = await readStoreFile(path);
+      if (!file) return unchanged(0);
+      const members = scanStoreBytes(file.buf, path);
+      const removed: EntryView[] = [];
+      const removeIndices = new Set<number>();
+      const remainingSessionIds = new Set<string>();
+      for (const { view, indices } of groupMembersByKey(members).values()) {
+        if (select(view)) {
+          removed.push(view);
+          // Every occurrence goes, or an earlier duplicate would become the live value.
+          for (const index of indices) removeIndices.add(index);
+        } else if (view.sessionId !== undefined) {
+          remainingSessionIds.add(view.sessionId);
+        }
+      }
+      if (removed.length === 0) return { ...unchanged(file.buf.length), remainingSessionIds };
+
+      const next = spliceOutMembers(file.buf, members, removeIndices);
+      if (!dryRun) {
+        await writeFileAtomically(path, next, { mode: file.mode, beforeRename: lock.assertHeld });
+        invalidateStoreCache(path);
+      }
+      return {
+        removed,
+        remainingSessionIds,
+        bytesBefore: file.buf.length,
+        bytesAfter: next.length,
+        written: !dryRun,
+      };
+    },
+    lockOptions,
+  );
+}
+
+function unchanged(bytes: number): RemoveEntriesResult {
+  return {
+    removed: [],
+    remainingSessionIds: new Set(),
+    bytesBefore: bytes,
+    bytesAfter: bytes,
+    written: false,
+  };
+}
+
+async function directoryExists(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw storeIoError(dir, "stat", error);
+  }
+}
