@@ -1,4 +1,9 @@
 import { defineConfig } from "tsup";
 import { baseOptions } from "../tsup.base";
 
-export default defineConfig({ ...baseOptions });
+// The library entry (fixture generator) gets declarations; the CLIs are plain scripts.
+export default defineConfig({
+  ...baseOptions,
+  entry: ["src/index.ts", "src/generate.ts"],
+  dts: { entry: "src/index.ts" },
+});
