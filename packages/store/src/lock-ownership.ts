@@ -83,7 +83,13 @@ export class LockOwnership {
       realpath: (path: string, callback: (error: Error | null, real: string) => void) =>
         fs.realpath(path, callback),
       utimes: (path: string, atime: Date, mtime: Date, callback: Callback) => {
-        if (!this.held) return fs.utimes(path, atime, mtime, callback);
+        if (!this.held) {
+          // The only call before acquisition is proper-lockfile's precision probe, which stamps
+          // every new lock with the next whole second + 5 ms: a lock taken over within the same
+          // second would then carry our mtime and pass for ours. Stamp the current ms instead.
+          const unique = uniqueMtime();
+          return fs.utimes(path, unique, unique, callback);
+        }
         // A refresh in flight: its mtime may already be on disk before the callback runs.
         const ms = mtime.getTime();
         this.pendingMtime = ms;
@@ -115,4 +121,10 @@ export class LockOwnership {
   private isOurs(mtimeMs: number): boolean {
     return mtimeMs === this.confirmedMtime || mtimeMs === this.pendingMtime;
   }
+}
+
+/** The current time in ms, never on a whole second (which the probe would read as 1 s precision). */
+function uniqueMtime(): Date {
+  const now = Date.now();
+  return new Date(now % 1000 === 0 ? now + 1 : now);
 }

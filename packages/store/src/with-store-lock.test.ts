@@ -154,6 +154,27 @@ describe("withStoreLock", () => {
       expect(await exists(lockPath)).toBe(true);
     });
 
+    it("detects a takeover stamped like proper-lockfile's own first mtime (next second + 5 ms)", async () => {
+      // Every proper-lockfile locker stamps a new lock with the same value within one second;
+      // a lock taken over in the same second must still not pass for ours.
+      const lockPath = storeLockPath(store());
+      await expectStoreError(
+        withStoreLock(
+          store(),
+          async (lock) => {
+            await rmdir(lockPath);
+            await mkdir(lockPath);
+            const probe = new Date(Math.ceil(Date.now() / 1000) * 1000 + 5);
+            await utimes(lockPath, probe, probe);
+            await lock.assertHeld();
+          },
+          { staleMs: 2_000 },
+        ),
+        "STORE_LOCK_COMPROMISED",
+      );
+      expect(await exists(lockPath)).toBe(true);
+    });
+
     it("reports the loss even when fn never checked", async () => {
       const lockPath = storeLockPath(store());
       await expectStoreError(
