@@ -1,1 +1,21 @@
-export {};
+export { DEFAULT_CRON_RETENTION_MS, MIN_SWEEP_INTERVAL_MS } from "./constants";
+export { type LogFn, type Logger, silentLogger } from "./logger";
+export { planSweep } from "./plan-sweep";
+export {
+  type InvalidSettingReport,
+  type ResolveOptions,
+  resolveHookRetentionMs,
+  resolveMaxRunsPerJob,
+  resolveRetentionMs,
+  resolveSweepPolicy,
+} from "./resolve-sweep-policy";
+export type {
+  CronConfig,
+  HooksConfig,
+  ReaperResult,
+  RemovalReason,
+  RemovedEntry,
+  SweepOptions,
+  SweepPlan,
+  SweepPolicy,
+} from "./types";
