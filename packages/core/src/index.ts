@@ -1,4 +1,5 @@
 export { DEFAULT_CRON_RETENTION_MS, MIN_SWEEP_INTERVAL_MS } from "./constants";
+export { createFileBackend } from "./create-file-backend";
 export { type LogFn, type Logger, silentLogger } from "./logger";
 export { planSweep } from "./plan-sweep";
 export {
@@ -9,6 +10,12 @@ export {
   resolveRetentionMs,
   resolveSweepPolicy,
 } from "./resolve-sweep-policy";
+export type {
+  BackendRemoveOptions,
+  BackendRemoveResult,
+  SessionStoreBackend,
+} from "./session-store-backend";
+export { SweepError, type SweepErrorCode } from "./sweep-error";
 export type {
   CronConfig,
   HooksConfig,

@@ -1,0 +1,122 @@
+import { renameSync, writeFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { EntryView } from "@session-reaper/store";
+import { writeFileAtomic } from "@session-reaper/store";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTempStore, entry, type TempStore } from "../test/support/temp-store";
+import { createFileBackend } from "./create-file-backend";
+
+let t: TempStore;
+beforeEach(async () => {
+  t = await createTempStore();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+describe("createFileBackend", () => {
+  it("identifies a store by inode, size and mtime, and a missing one as null", async () => {
+    const backend = createFileBackend();
+    expect(await backend.identify?.(t.storePath)).toBeNull();
+    await t.write({ k: entry("s", 1) });
+    const s = await stat(t.storePath);
+    const first = await backend.identify?.(t.storePath);
+    expect(first).toBe(`${s.ino}:${s.size}:${s.mtimeMs}`);
+    await writeFileAtomic(t.storePath, JSON.stringify({ k: entry("s", 2) }, null, 2));
+    expect(await backend.identify?.(t.storePath)).not.toBe(first);
+  });
+
+  it("removes what select picks, counting every entry, and writes nothing in a dry run", async () => {
+    await t.write({ a: entry("s1", 1), b: entry("s2", 2), c: entry("s1", 3) });
+    const backend = createFileBackend();
+    const seen: string[] = [];
+    const select = (v: EntryView) => {
+      seen.push(v.key);
+      return v.key === "a";
+    };
+    const before = await t.readBytes();
+    const dry = await backend.removeEntries(t.storePath, select, { dryRun: true });
+    expect(dry).toMatchObject({ written: false, entriesBefore: 3 });
+    expect(dry.removed.map((v) => v.key)).toEqual(["a"]);
+    expect(await t.readBytes()).toEqual(before);
+
+    const real = await backend.removeEntries(t.storePath, select, { dryRun: false });
+    expect(real).toMatchObject({ written: true, entriesBefore: 3 });
+    expect([...real.remainingSessionIds].sort()).toEqual(["s1", "s2"]);
+    expect(Object.keys(await t.read())).toEqual(["b", "c"]);
+    expect(seen).toEqual(["a", "b", "c", "a", "b", "c"]);
+  });
+
+  it("hands every view to selectAll at once", async () => {
+    await t.write({ a: entry("s1", 1), b: entry("s2", 2), c: entry("s3", 3) });
+    const backend = createFileBackend();
+    const calls: string[][] = [];
+    const result = await backend.removeSelected?.(
+      t.storePath,
+      (views) => {
+        calls.push(views.map((v) => v.key));
+        return new Set(["a", "c"]);
+      },
+      { dryRun: false },
+    );
+    expect(calls).toEqual([["a", "b", "c"]]);
+    expect(result?.removed.map((v) => v.key)).toEqual(["a", "c"]);
+    expect(Object.keys(await t.read())).toEqual(["b"]);
+  });
+
+  it("re-plans when the store changes between the scan and the locked pass", async () => {
+    await t.write({ a: entry("s1", 1), b: entry("s2", 2) });
+    const backend = createFileBackend();
+    const calls: string[][] = [];
+    const result = await backend.removeSelected?.(
+      t.storePath,
+      (views) => {
+        calls.push(views.map((v) => v.key));
+        if (calls.length === 1) {
+          // Another writer replaces the store right after the unlocked scan.
+          const next = JSON.stringify({ b: entry("s2", 2), c: entry("s3", 3) }, null, 2);
+          writeFileSync(`${t.storePath}.other.tmp`, next);
+          renameSync(`${t.storePath}.other.tmp`, t.storePath);
+        }
+        // Remove everything but "b": planned on the first scan this would be "a" only.
+        return new Set(views.map((v) => v.key).filter((k) => k !== "b"));
+      },
+      { dryRun: false },
+    );
+    expect(calls).toEqual([
+      ["a", "b"],
+      ["b", "c"],
+    ]);
+    expect(result?.removed.map((v) => v.key)).toEqual(["c"]);
+    expect(Object.keys(await t.read())).toEqual(["b"]);
+  });
+
+  it("gives up with STORE_BUSY, removing nothing, when the store never holds still", async () => {
+    await t.write({ a: entry("s1", 1) });
+    const backend = createFileBackend();
+    let calls = 0;
+    const attempt = backend.removeSelected?.(
+      t.storePath,
+      (views) => {
+        calls += 1;
+        const next = JSON.stringify({ a: entry("s1", 1), [`k${calls}`]: entry("x", calls) });
+        writeFileSync(`${t.storePath}.other.tmp`, next);
+        renameSync(`${t.storePath}.other.tmp`, t.storePath);
+        return new Set(views.map((v) => v.key));
+      },
+      { dryRun: false },
+    );
+    await expect(attempt).rejects.toMatchObject({ code: "STORE_BUSY", path: t.storePath });
+    expect(calls).toBeGreaterThan(1);
+    expect(Object.keys(await t.read())).toContain("a");
+  });
+
+  it("returns nothing for a missing store", async () => {
+    const backend = createFileBackend();
+    const result = await backend.removeSelected?.(t.storePath, () => new Set(["a"]), {
+      dryRun: false,
+    });
+    expect(result?.removed).toEqual([]);
+    expect(result?.written).toBe(false);
+  });
+});
