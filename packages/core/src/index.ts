@@ -1,5 +1,6 @@
 export { DEFAULT_CRON_RETENTION_MS, MIN_SWEEP_INTERVAL_MS } from "./constants";
 export { createFileBackend } from "./create-file-backend";
+export { createReaper, type Reaper, type ReaperOptions } from "./create-reaper";
 export { type LogFn, type Logger, silentLogger } from "./logger";
 export { planSweep } from "./plan-sweep";
 export {
@@ -15,6 +16,11 @@ export type {
   BackendRemoveResult,
   SessionStoreBackend,
 } from "./session-store-backend";
+export {
+  resetReaperThrottle,
+  type SweepCronRunSessionsParams,
+  sweepCronRunSessions,
+} from "./sweep-cron-run-sessions";
 export { SweepError, type SweepErrorCode } from "./sweep-error";
 export type {
   CronConfig,

@@ -1,0 +1,245 @@
+import { dirname, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { cleanupArchivedTranscripts } from "@session-reaper/store";
+import { archiveRemovedTranscripts } from "./archive-removed-transcripts";
+import { DEFAULT_CRON_RETENTION_MS } from "./constants";
+import type { Logger } from "./logger";
+import { isPolicyEnabled } from "./plan-sweep";
+import { removeByPlan } from "./remove-by-plan";
+import type { SessionStoreBackend } from "./session-store-backend";
+import type { ReaperResult, RemovedEntry, SweepPolicy } from "./types";
+
+/** What the reaper remembers about a store whose last sweep found nothing to remove. */
+interface QuietStore {
+  identity: string;
+  policyKey: string;
+  backend: string;
+  nextExpiryAt: number | null;
+  /** Until when a sweep of the unchanged store may be skipped (null: until it changes). */
+  validUntil: number | null;
+}
+
+/** Per-reaper memory: the throttle and the unchanged-store skip, keyed by resolved store path. */
+export interface SweepState {
+  lastSweepAt: Map<string, number>;
+  quiet: Map<string, QuietStore>;
+}
+
+/** A fresh, empty sweep state. */
+export function createSweepState(): SweepState {
+  return { lastSweepAt: new Map(), quiet: new Map() };
+}
+
+/** Everything one sweep needs; `resolvePolicy` runs only once the throttle lets the sweep in. */
+export interface RunSweepParams {
+  state: SweepState;
+  storePath: string;
+  backend: SessionStoreBackend;
+  log: Logger;
+  resolvePolicy: () => SweepPolicy;
+  nowMs: number;
+  force: boolean;
+  dryRun: boolean;
+  minIntervalMs: number;
+}
+
+/** Archives are kept as long as the longest enabled retention (24 h when none is enabled). */
+function archiveRetentionMs(policy: SweepPolicy): number {
+  const enabled = [policy.cronRetentionMs, policy.hookRetentionMs].filter(
+    (ms): ms is number => ms !== null,
+  );
+  return enabled.length > 0 ? Math.max(...enabled) : DEFAULT_CRON_RETENTION_MS;
+}
+
+function errorInfo(error: unknown): { code: string; message: string } {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return {
+    code: typeof code === "string" ? code : "SWEEP_FAILED",
+    message: typeof message === "string" ? message : String(error),
+  };
+}
+
+async function identifySafely(p: RunSweepParams): Promise<string | null> {
+  if (!p.backend.identify) return null;
+  try {
+    return await p.backend.identify(p.storePath);
+  } catch (error) {
+    p.log.debug({ storePath: p.storePath, err: error }, "session store identify failed");
+    return null;
+  }
+}
+
+/**
+ * One sweep of one store: throttle → policy → unchanged-store skip → one locked removal →
+ * transcript archiving → archive cleanup. Never throws; failures come back in `error`.
+ */
+export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
+  const started = performance.now();
+  const { state, storePath, backend, log, nowMs, dryRun } = p;
+  const pathKey = resolve(storePath);
+  const result: ReaperResult = {
+    swept: false,
+    pruned: 0,
+    archived: 0,
+    archivesRemoved: 0,
+    dryRun,
+    prunedKeys: [],
+    storePath,
+    removed: [],
+    archivedPaths: [],
+    archivesRemovedPaths: [],
+    durationMs: 0,
+  };
+  const finish = (): ReaperResult => {
+    result.durationMs = performance.now() - started;
+    return result;
+  };
+  const skip = (skipped: NonNullable<ReaperResult["skipped"]>): ReaperResult => {
+    result.skipped = skipped;
+    log.debug({ storePath, skipped }, "session sweep skipped");
+    return finish();
+  };
+  // A dry run changes nothing, reaper state included: it never delays the next real sweep.
+  const advanceThrottle = () => {
+    if (!dryRun) state.lastSweepAt.set(pathKey, nowMs);
+  };
+
+  const last = state.lastSweepAt.get(pathKey);
+  if (!p.force && last !== undefined && nowMs - last < p.minIntervalMs) return skip("throttled");
+
+  const policy = p.resolvePolicy();
+  if (!isPolicyEnabled(policy)) {
+    advanceThrottle();
+    return skip("disabled");
+  }
+  const policyKey = JSON.stringify([
+    policy.cronRetentionMs,
+    policy.hookRetentionMs,
+    policy.maxRunsPerJob,
+  ]);
+  const identity = await identifySafely(p);
+  const quiet = state.quiet.get(pathKey);
+  if (
+    !p.force &&
+    identity !== null &&
+    quiet?.identity === identity &&
+    quiet.policyKey === policyKey &&
+    quiet.backend === backend.name &&
+    (quiet.validUntil === null || nowMs < quiet.validUntil)
+  ) {
+    advanceThrottle();
+    result.nextExpiryAt = quiet.nextExpiryAt;
+    return skip("unchanged");
+  }
+  state.quiet.delete(pathKey);
+
+  let removal: Awaited<ReturnType<typeof removeByPlan>>;
+  try {
+    removal = await removeByPlan({ backend, storePath, policy, nowMs, dryRun, log });
+  } catch (error) {
+    result.error = errorInfo(error);
+    log.warn(
+      { storePath, backend: backend.name, code: result.error.code, err: error },
+      "session sweep failed",
+    );
+    return finish();
+  }
+  const { plan, outcome, entriesBefore } = removal;
+  result.swept = true;
+  result.nextExpiryAt = plan.nextExpiryAt;
+  result.removed = outcome.removed.map((view): RemovedEntry => {
+    const reason = plan.remove.get(view.key);
+    if (!reason) {
+      log.warn({ storePath, key: view.key }, "session store backend removed an unplanned entry");
+    }
+    const entry: RemovedEntry = { key: view.key, reason: reason ?? "expired" };
+    if (view.updatedAt !== undefined) entry.updatedAt = view.updatedAt;
+    if (view.sessionId !== undefined) entry.sessionId = view.sessionId;
+    return entry;
+  });
+  result.prunedKeys = result.removed.map((entry) => entry.key);
+  result.pruned = result.removed.length;
+  result.entriesBefore = entriesBefore;
+  result.entriesAfter = entriesBefore - result.pruned;
+  if (outcome.bytesBefore !== undefined) result.bytesBefore = outcome.bytesBefore;
+  if (outcome.bytesAfter !== undefined) result.bytesAfter = outcome.bytesAfter;
+
+  const archive = await archiveRemovedTranscripts(outcome.removed, outcome.remainingSessionIds, {
+    storePath,
+    nowMs,
+    dryRun,
+    log,
+  });
+  result.archivedPaths = archive.paths;
+  result.archived = archive.paths.length;
+  let stepError = archive.error;
+
+  const keepArchivesMs = archiveRetentionMs(policy);
+  try {
+    const cleanup = await cleanupArchivedTranscripts({
+      directories: [dirname(pathKey)],
+      olderThanMs: keepArchivesMs,
+      reason: "deleted",
+      nowMs,
+      dryRun,
+    });
+    result.archivesRemovedPaths = cleanup.removedPaths;
+    result.archivesRemoved = cleanup.removed;
+    // Per-file failures do not stop the cleanup; the first is reported.
+    for (const error of cleanup.errors) {
+      stepError ??= error;
+      log.warn({ storePath, err: error }, "session sweep could not remove an archived transcript");
+    }
+  } catch (error) {
+    stepError ??= error;
+    log.warn({ storePath, err: error }, "session sweep could not clean up archived transcripts");
+  }
+  // The entries are gone either way, so the throttle advances; a transcript error is still reported.
+  if (stepError !== undefined) result.error = errorInfo(stepError);
+  advanceThrottle();
+
+  // Remember "nothing to remove here" only if the file we planned on is still the one on disk.
+  if (plan.remove.size === 0 && identity !== null && (await identifySafely(p)) === identity) {
+    const nextExpiry = plan.nextExpiryAt;
+    // Re-sweep at least once per archive retention so archive cleanup is never starved.
+    const archiveDue = nowMs + keepArchivesMs;
+    state.quiet.set(pathKey, {
+      identity,
+      policyKey,
+      backend: backend.name,
+      nextExpiryAt: nextExpiry,
+      validUntil: nextExpiry === null ? archiveDue : Math.min(nextExpiry, archiveDue),
+    });
+  }
+  finish();
+  logOutcome(log, result, backend.name);
+  return result;
+}
+
+function logOutcome(log: Logger, result: ReaperResult, backend: string): void {
+  const overLimit = result.removed.filter((entry) => entry.reason === "over-limit").length;
+  const fields = {
+    storePath: result.storePath,
+    backend,
+    dryRun: result.dryRun,
+    pruned: result.pruned,
+    expired: result.pruned - overLimit,
+    overLimit,
+    archived: result.archived,
+    archivesRemoved: result.archivesRemoved,
+    entriesBefore: result.entriesBefore,
+    entriesAfter: result.entriesAfter,
+    bytesBefore: result.bytesBefore,
+    bytesAfter: result.bytesAfter,
+    durationMs: Math.round(result.durationMs),
+  };
+  if (result.dryRun && (result.pruned > 0 || result.archivesRemoved > 0)) {
+    log.info(fields, "session sweep dry run found entries to remove");
+  } else if (result.pruned > 0) {
+    log.info(fields, "session sweep removed entries");
+  } else if (result.archivesRemoved > 0) {
+    log.info(fields, "session sweep removed old transcript archives");
+  } else {
+    log.debug(fields, "session sweep found nothing to remove");
+  }
+}

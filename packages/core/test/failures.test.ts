@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createFileBackend, createReaper } from "../src/index";
+import { createTempStore, entry, type TempStore } from "./support/temp-store";
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 1, 14, 10, 30);
+const HOLDER = fileURLToPath(new URL("./fixtures/hold-store-lock.mjs", import.meta.url));
+
+let t: TempStore;
+beforeEach(async () => {
+  t = await createTempStore();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+const valid = JSON.stringify(
+  { "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR), "agent:main:chat": entry("c", NOW) },
+  null,
+  2,
+);
+const corruptStores: Record<string, string> = {
+  truncated: valid.slice(0, valid.length - 7),
+  empty: "",
+  array: "[]",
+  null: "null",
+  "trailing garbage": `${valid} x`,
+  BOM: `\uFEFF${valid}`,
+  NaN: '{ "agent:main:cron:j:run:r": { "updatedAt": NaN } }',
+  comments: `// sessions\n${valid}`,
+};
+
+describe("a corrupt store", () => {
+  it.each(Object.entries(corruptStores))(
+    "(%s) is reported as STORE_CORRUPT, left unchanged, and does not advance the throttle",
+    async (_name, text) => {
+      await t.file("sessions.json", text);
+      const before = await t.readBytes();
+      for (const cronConfig of [{}, { maxRunsPerJob: 1 }]) {
+        const reaper = createReaper({ cronConfig });
+        for (const options of [
+          { nowMs: NOW },
+          { nowMs: NOW + 1 },
+          { nowMs: NOW + 2, dryRun: true },
+        ]) {
+          const result = await reaper.sweep(t.storePath, options);
+          expect(result.swept).toBe(false);
+          expect(result.skipped).toBeUndefined();
+          expect(result.error?.code).toBe("STORE_CORRUPT");
+          expect(result.error?.message).toContain(t.storePath);
+        }
+      }
+      expect(await t.readBytes()).toEqual(before);
+      expect(await readdir(t.dir)).toEqual(["sessions.json"]);
+    },
+  );
+});
+
+function holdLock(storePath: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [HOLDER, storePath], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`lock holder exited early (${code})`)));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("locked")) resolve(child);
+    });
+  });
+}
+
+function release(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners("exit");
+    child.once("exit", () => resolve());
+    child.stdin?.end();
+  });
+}
+
+describe("a store locked by another process", () => {
+  it("times out with STORE_LOCK_TIMEOUT, changes nothing, and keeps the throttle", async () => {
+    await t.write({
+      "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
+      "agent:main:chat": entry("c", NOW),
+    });
+    await t.file("s.jsonl");
+    const before = await t.readBytes();
+    const reaper = createReaper({ backend: createFileBackend({ timeoutMs: 300 }) });
+    const holder = await holdLock(t.storePath);
+    try {
+      const result = await reaper.sweep(t.storePath, { nowMs: NOW });
+      expect(result).toMatchObject({ swept: false, pruned: 0, archived: 0 });
+      expect(result.error?.code).toBe("STORE_LOCK_TIMEOUT");
+      expect(await t.readBytes()).toEqual(before);
+      expect((await readdir(t.dir)).sort()).toEqual([
+        "s.jsonl",
+        "sessions.json",
+        "sessions.json.lock",
+      ]);
+    } finally {
+      await release(holder);
+    }
+    // Not throttled: the very next tick sweeps for real.
+    const retry = await reaper.sweep(t.storePath, { nowMs: NOW + 1 });
+    expect(retry).toMatchObject({ swept: true, pruned: 1, archived: 1 });
+  }, 30_000);
+});
