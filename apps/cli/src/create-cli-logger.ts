@@ -1,0 +1,36 @@
+import pino from "pino";
+import type { CliIo } from "./cli-io";
+
+/** Log levels accepted by `--log-level`. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The pino logger the commands use (its call shape matches core's `Logger`). */
+export type CliLogger = pino.Logger;
+
+/** NO_COLOR convention: any non-empty value turns colours off. */
+function colorAllowed(env: CliIo["env"]): boolean {
+  return (env.NO_COLOR ?? "") === "";
+}
+
+/**
+ * Creates the CLI's pino logger on stderr: JSON lines when stderr is a pipe or file, pino-pretty
+ * (coloured unless NO_COLOR is set) on a terminal. Writes are synchronous so nothing is lost when
+ * the entry point exits right after a command.
+ */
+export async function createCliLogger(level: LogLevel, io: CliIo): Promise<CliLogger> {
+  const options = { level, base: { name: "session-reaper" } };
+  if (!io.stderrIsTTY) return pino(options, io.stderr);
+  // Loaded only for terminals: pino-pretty is the heaviest dependency of the CLI.
+  const { default: pretty } = await import("pino-pretty");
+  const stream = pretty({
+    destination: io.stderr,
+    colorize: colorAllowed(io.env),
+    sync: true,
+    ignore: "pid,hostname,name",
+    translateTime: "SYS:HH:MM:ss",
+  });
+  return pino(options, stream);
+}
