@@ -1,7 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { createSampleStateDir } from "@session-reaper/bench";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  BIN,
+  childEnv,
   createTempHome,
   DAY,
   HOUR,
@@ -288,6 +292,16 @@ describe("sweep", () => {
     );
     const json = await runBin(["sweep", "--state-dir", empty, "--json"], { home });
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, stores: [], totals: { stores: 0 } });
+  });
+
+  it("stops quietly when stdout is closed early (| head)", async () => {
+    const big = join(home, "big");
+    await createSampleStateDir({ stateDir: big, agents: ["a", "b"], entries: 3000 });
+    // The dry-run listing (~200 kB) is far larger than a pipe buffer, so `head -1` closes it early.
+    const script = `"${process.execPath}" "${BIN}" sweep --dry-run --state-dir "${big}" | head -1; echo "exit:\${PIPESTATUS[0]}"`;
+    const result = spawnSync("bash", ["-c", script], { encoding: "utf8", env: childEnv(home) });
+    expect(result.stdout).toMatch(/^Dry run: nothing is changed\..*\nexit:0\n$/);
+    expect(result.stderr).toBe("");
   });
 
   it("skips, and says so, when every rule is off", async () => {
