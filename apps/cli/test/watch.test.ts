@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createSampleStateDir } from "@session-reaper/bench";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createTempHome,
@@ -115,6 +116,22 @@ describe("watch", () => {
     ]);
     const skipped = result.logs.filter((l) => l.msg === "store skipped");
     expect(skipped.map((l) => [l.sweep, l.skipped])).toEqual([[3, "unchanged"]]);
+  }, 60_000);
+
+  it("on SIGTERM during a sweep, finishes that sweep and exits 0", async () => {
+    await createSampleStateDir({ stateDir, agents: ["a", "b"], entries: 3000 });
+    // The signal goes out as soon as watch starts, i.e. while round 1 is still running.
+    const result = await watch(["--interval", "1m"], (log, _all, child) => {
+      if (log.msg === "watching session stores") child.kill("SIGTERM");
+    });
+    expect(result.code).toBe(0);
+    const rounds = finished(result.logs);
+    expect(rounds).toHaveLength(1);
+    expect(rounds[0]).toMatchObject({ sweep: 1, stores: 2, failed: 0 });
+    expect(rounds[0]?.removed).toBeGreaterThan(0);
+    const order = result.logs.map((l) => l.msg);
+    expect(order.indexOf("stopping after the current sweep")).toBeGreaterThan(-1);
+    expect(order.at(-1)).toBe("stopped");
   }, 60_000);
 
   it("logs a failing store on every round and keeps running", async () => {

@@ -53,13 +53,16 @@ export async function runWatch(options: WatchOptions, io: CliIo): Promise<number
   const resolved = await resolvePolicy(options, io.cwd);
   const first: StoreSelection = await resolveStoreTargets(options, io);
   const intervalMs = options.interval ?? DEFAULT_INTERVAL_MS;
-  const logger = await createCliLogger(options.logLevel ?? "info", io);
+  const level = options.logLevel ?? "info";
+  const logger = await createCliLogger(level, io);
   // The interval is the throttle: each round sweeps, except stores unchanged since the last
   // round with nothing due (core skips those with a stat only), so short intervals stay cheap.
   const reaper = createReaper({
     cronConfig: resolved.cronConfig,
     hooksConfig: resolved.hooksConfig,
-    logger,
+    // At info, watch logs one line per store itself; the reaper's own info lines would repeat
+    // them, so it only speaks up for warnings (or everything at debug/trace).
+    logger: logger.child({ component: "reaper" }, { level: level === "info" ? "warn" : level }),
     minIntervalMs: 0,
   });
 
