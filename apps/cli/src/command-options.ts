@@ -20,6 +20,8 @@ export interface PolicyOptions {
 /** Options of `session-reaper sweep`. */
 export interface SweepOptions extends StoreSelectionOptions, PolicyOptions {
   dryRun?: boolean;
+  /** How long to wait for a store's lock, in ms. */
+  lockTimeout?: number;
   json?: boolean;
   logLevel?: LogLevel;
 }
@@ -33,6 +35,7 @@ export interface StatsOptions extends StoreSelectionOptions, PolicyOptions {
 /** Options of `session-reaper watch`; `interval` is in milliseconds. */
 export interface WatchOptions extends StoreSelectionOptions, PolicyOptions {
   interval?: number;
+  lockTimeout?: number;
   dryRun?: boolean;
   logLevel?: LogLevel;
 }

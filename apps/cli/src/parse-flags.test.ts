@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkInterval, checkMaxRuns, checkRetention } from "./parse-flags";
+import { checkInterval, checkLockTimeout, checkMaxRuns, checkRetention } from "./parse-flags";
 
 const HOUR = 3_600_000;
 
@@ -44,5 +44,17 @@ describe("checkInterval", () => {
     if (!zero.ok) expect(zero.problem).toContain("at least 1s");
     const bare = checkInterval("30");
     if (!bare.ok) expect(bare.problem).toContain("unit");
+  });
+});
+
+describe("checkLockTimeout", () => {
+  it("accepts 0 and durations with a unit", () => {
+    expect(checkLockTimeout("0")).toEqual({ ok: true, value: 0 });
+    expect(checkLockTimeout("500ms")).toEqual({ ok: true, value: 500 });
+    expect(checkLockTimeout("2m")).toEqual({ ok: true, value: 120_000 });
+  });
+
+  it("rejects unit-less, negative and garbage values", () => {
+    for (const raw of ["10", "-1s", "later", ""]) expect(checkLockTimeout(raw).ok, raw).toBe(false);
   });
 });

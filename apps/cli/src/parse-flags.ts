@@ -44,8 +44,8 @@ export function checkMaxRuns(raw: string): FlagCheck<number | false> {
 /** Smallest accepted `--interval`: anything shorter would just spin on the stores. */
 export const MIN_WATCH_INTERVAL_MS = 1000;
 
-/** Checks `--interval`: a duration with a unit, at least {@link MIN_WATCH_INTERVAL_MS}. */
-export function checkInterval(raw: string): FlagCheck<number> {
+/** A duration that must carry its unit (a bare 0 is fine), at least `minMs`. */
+function checkUnitDuration(raw: string, minMs: number, tooShort: string): FlagCheck<number> {
   const text = raw.trim();
   // A bare number is ambiguous here (seconds? minutes?), so ask for the unit.
   if (BARE_NUMBER.test(text) && Number(text) !== 0) {
@@ -55,8 +55,16 @@ export function checkInterval(raw: string): FlagCheck<number> {
   if (!parsed.ok) {
     return { ok: false, problem: `${describeDurationError(parsed.error)}; use e.g. 30s, 5m or 1h` };
   }
-  if (parsed.ms < MIN_WATCH_INTERVAL_MS) {
-    return { ok: false, problem: "the interval must be at least 1s" };
-  }
+  if (parsed.ms < minMs) return { ok: false, problem: tooShort };
   return { ok: true, value: parsed.ms };
+}
+
+/** Checks `--interval`: a duration with a unit, at least {@link MIN_WATCH_INTERVAL_MS}. */
+export function checkInterval(raw: string): FlagCheck<number> {
+  return checkUnitDuration(raw, MIN_WATCH_INTERVAL_MS, "the interval must be at least 1s");
+}
+
+/** Checks `--lock-timeout`: a duration with a unit, or 0 (one attempt, no waiting). */
+export function checkLockTimeout(raw: string): FlagCheck<number> {
+  return checkUnitDuration(raw, 0, "the timeout cannot be negative");
 }

@@ -3,7 +3,13 @@ import { version } from "../package.json";
 import type { CliIo } from "./cli-io";
 import type { StatsOptions, SweepOptions, WatchOptions } from "./command-options";
 import { LOG_LEVELS } from "./create-cli-logger";
-import { checkInterval, checkMaxRuns, checkRetention, type FlagCheck } from "./parse-flags";
+import {
+  checkInterval,
+  checkLockTimeout,
+  checkMaxRuns,
+  checkRetention,
+  type FlagCheck,
+} from "./parse-flags";
 
 /** Mutable outcome of one CLI run, filled in by the command action. */
 export interface RunState {
@@ -93,6 +99,13 @@ function addPolicyOptions(command: Command): Command {
     );
 }
 
+function lockTimeoutOption(): Option {
+  return new Option(
+    "--lock-timeout <duration>",
+    "how long to wait for a store's lock before giving up on it (default: 10s)",
+  ).argParser(parser(checkLockTimeout));
+}
+
 function logLevelOption(defaultLevel: string): Option {
   return new Option(
     "--log-level <level>",
@@ -140,6 +153,7 @@ ${EXIT_CODES}`,
   addPolicyOptions(addStoreOptions(sweep))
     .option("--dry-run", "change nothing; list the keys, transcripts and archives it would touch")
     .option("--json", "print one JSON document instead of text")
+    .addOption(lockTimeoutOption())
     .addOption(logLevelOption("warn"))
     .addHelpText(
       "after",
@@ -188,6 +202,7 @@ ${EXIT_CODES}`,
       ).argParser(parser(checkInterval)),
     )
     .option("--dry-run", "log what each sweep would remove, changing nothing")
+    .addOption(lockTimeoutOption())
     .addOption(logLevelOption("info"))
     .addHelpText(
       "after",

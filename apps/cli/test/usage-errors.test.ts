@@ -119,6 +119,11 @@ const cases: [string, () => string[], RegExp][] = [
     () => ["watch", "--interval", "30"],
     /--interval.*'30' is invalid.*unit/,
   ],
+  [
+    "--lock-timeout without unit",
+    () => ["sweep", "--lock-timeout", "10"],
+    /--lock-timeout.*'10' is invalid/,
+  ],
   ["--log-level unknown", () => ["sweep", "--log-level", "loud"], /--log-level.*'loud' is invalid/],
 ];
 

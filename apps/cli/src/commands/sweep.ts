@@ -1,4 +1,4 @@
-import { createReaper } from "@session-reaper/core";
+import { createFileBackend, createReaper } from "@session-reaper/core";
 import type { CliIo } from "../cli-io";
 import type { SweepOptions } from "../command-options";
 import { createCliLogger } from "../create-cli-logger";
@@ -28,6 +28,9 @@ export async function runSweep(options: SweepOptions, io: CliIo): Promise<number
   const reaper = createReaper({
     cronConfig: resolved.cronConfig,
     hooksConfig: resolved.hooksConfig,
+    backend: createFileBackend(
+      options.lockTimeout === undefined ? {} : { timeoutMs: options.lockTimeout },
+    ),
     logger,
   });
   const results = await reaper.sweepAll(

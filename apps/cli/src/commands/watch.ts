@@ -1,4 +1,4 @@
-import { createReaper, type ReaperResult } from "@session-reaper/core";
+import { createFileBackend, createReaper, type ReaperResult } from "@session-reaper/core";
 import type { CliIo } from "../cli-io";
 import type { WatchOptions } from "../command-options";
 import { type CliLogger, createCliLogger } from "../create-cli-logger";
@@ -60,6 +60,9 @@ export async function runWatch(options: WatchOptions, io: CliIo): Promise<number
   const reaper = createReaper({
     cronConfig: resolved.cronConfig,
     hooksConfig: resolved.hooksConfig,
+    backend: createFileBackend(
+      options.lockTimeout === undefined ? {} : { timeoutMs: options.lockTimeout },
+    ),
     // At info, watch logs one line per store itself; the reaper's own info lines would repeat
     // them, so it only speaks up for warnings (or everything at debug/trace).
     logger: logger.child({ component: "reaper" }, { level: level === "info" ? "warn" : level }),
