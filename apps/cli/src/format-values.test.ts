@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatBytes, formatCount, formatElapsed } from "./format-values";
+import { formatAge, formatBytes, formatCount, formatCountOf, formatElapsed } from "./format-values";
 
 describe("formatCount", () => {
   it("groups thousands with commas", () => {
@@ -37,5 +37,13 @@ describe("formatElapsed", () => {
   it("uses ms below a second and seconds with one decimal above", () => {
     expect(formatElapsed(35.4)).toBe("35ms");
     expect(formatElapsed(1234)).toBe("1.2s");
+  });
+});
+
+describe("formatCountOf", () => {
+  it("uses the plural unless the count is exactly one", () => {
+    expect(formatCountOf(0, "store")).toBe("0 stores");
+    expect(formatCountOf(1, "store")).toBe("1 store");
+    expect(formatCountOf(2000, "archive")).toBe("2,000 archives");
   });
 });

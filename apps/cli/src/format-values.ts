@@ -47,3 +47,8 @@ export function formatAge(ageMs: number | null): string {
 export function formatElapsed(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
+
+/** `"1 store"`, `"2,000 stores"`: a count with its noun, plural unless exactly one. */
+export function formatCountOf(count: number, noun: string): string {
+  return `${formatCount(count)} ${count === 1 ? noun : `${noun}s`}`;
+}

@@ -1,4 +1,4 @@
-import { formatAge, formatBytes, formatCount } from "./format-values";
+import { formatAge, formatBytes, formatCount, formatCountOf } from "./format-values";
 import type { AgeBucket, StatsReport, StoreStats } from "./stats-report";
 
 const BAR_WIDTH = 30;
@@ -14,7 +14,7 @@ export function renderAgeBars(buckets: AgeBucket[]): string[] {
 }
 
 function files(tally: { count: number; bytes: number }): string {
-  return `${formatCount(tally.count)} files, ${formatBytes(tally.bytes)}`;
+  return `${formatCountOf(tally.count, "file")}, ${formatBytes(tally.bytes)}`;
 }
 
 function storeBlock(s: StoreStats, nowMs: number): string[] {
@@ -42,7 +42,7 @@ export function renderStatsReport(report: StatsReport, policyLine: string): stri
   const t = report.totals;
   const failed = t.failed > 0 ? `, ${t.failed} FAILED` : "";
   lines.push(
-    `total: ${formatCount(t.stores)} stores${failed}, ${formatCount(t.entries.total)} entries, ` +
+    `total: ${formatCountOf(t.stores, "store")}${failed}, ${formatCount(t.entries.total)} entries, ` +
       `would remove ${formatCount(t.wouldRemove.total)}, ${formatBytes(t.bytes)}, ` +
       `transcripts ${files(t.transcripts)}, archives ${files(t.archives)}`,
   );

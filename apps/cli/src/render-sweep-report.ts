@@ -1,4 +1,4 @@
-import { formatAge, formatBytes, formatCount, formatElapsed } from "./format-values";
+import { formatAge, formatBytes, formatCount, formatCountOf, formatElapsed } from "./format-values";
 import type { SweepReport, SweepStoreReport } from "./sweep-report";
 
 const SKIP_REASONS: Record<string, string> = {
@@ -31,8 +31,8 @@ function figures(s: Figures, dryRun: boolean, elapsed: number) {
   return [
     `${change(s.entriesBefore, s.entriesAfter, formatCount)} entries`,
     `${verbs[0]} ${formatCount(s.removed)}`,
-    `${verbs[1]} ${formatCount(s.transcriptsArchived)} transcripts`,
-    `${verbs[2]} ${formatCount(s.archivesDeleted)} archives`,
+    `${verbs[1]} ${formatCountOf(s.transcriptsArchived, "transcript")}`,
+    `${verbs[2]} ${formatCountOf(s.archivesDeleted, "archive")}`,
     change(s.bytesBefore, s.bytesAfter, formatBytes),
     formatElapsed(elapsed),
   ].join(", ");
@@ -76,7 +76,7 @@ export function renderSweepReport(report: SweepReport, policyLine: string): stri
   const t = report.totals;
   const failed = t.failed > 0 ? `, ${t.failed} FAILED` : "";
   lines.push(
-    `total: ${formatCount(t.stores)} stores${failed}, ${figures(t, report.dryRun, t.durationMs)}`,
+    `total: ${formatCountOf(t.stores, "store")}${failed}, ${figures(t, report.dryRun, t.durationMs)}`,
   );
   return `${lines.join("\n")}\n`;
 }

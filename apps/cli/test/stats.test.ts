@@ -48,7 +48,7 @@ describe("stats", () => {
       `    1–7d   ${bar}  1`,
       `    >7d    ${" ".repeat(30)}  0`,
       "",
-      `total: 1 stores, 5 entries, would remove 1, ${bytes} B, transcripts 3 files, 57 B, archives 2 files, 38 B`,
+      `total: 1 store, 5 entries, would remove 1, ${bytes} B, transcripts 3 files, 57 B, archives 2 files, 38 B`,
       "",
     ]);
   });

@@ -69,7 +69,7 @@ describe("sweep", () => {
     for (const [index, known] of [main, work].entries()) {
       expect(lines[index + 1]).toMatch(
         new RegExp(
-          `^${known.storePath}: 5 → 4 entries, removed 1, archived 1 transcripts, deleted 1 archives, \\d+ B → \\d+ B, \\d+ms$`,
+          `^${known.storePath}: 5 → 4 entries, removed 1, archived 1 transcript, deleted 1 archive, \\d+ B → \\d+ B, \\d+ms$`,
         ),
       );
     }
@@ -174,13 +174,13 @@ describe("sweep", () => {
     expect(lines[0]).toMatch(/^Dry run: nothing is changed\. Policy: /);
     expect(lines[1]).toMatch(
       new RegExp(
-        `^${main.storePath}: 5 → 4 entries, would remove 1, would archive 1 transcripts, would delete 1 archives, `,
+        `^${main.storePath}: 5 → 4 entries, would remove 1, would archive 1 transcript, would delete 1 archive, `,
       ),
     );
     expect(lines[2]).toMatch(new RegExp(`^  remove   ${main.expiredKey}  2d +expired$`));
     expect(lines[3]).toBe(`  archive  ${main.files.expiredTranscript}`);
     expect(lines[4]).toBe(`  delete   ${main.files.oldArchive}`);
-    expect(lines[5]).toMatch(/^total: 1 stores, 5 → 4 entries, would remove 1, /);
+    expect(lines[5]).toMatch(/^total: 1 store, 5 → 4 entries, would remove 1, /);
     expect(lines).toHaveLength(6);
   });
 
