@@ -43,6 +43,7 @@ export async function createCliLogger(level: LogLevel, io: CliIo): Promise<CliLo
     destination: io.stderr,
     colorize: colorAllowed(io.env),
     sync: true,
+    singleLine: true,
     ignore: "pid,hostname,name",
     translateTime: "SYS:HH:MM:ss",
   });

@@ -27,6 +27,8 @@ function logResult(logger: CliLogger, sweep: number, r: ReaperResult): void {
   };
   if (r.error) logger.error({ ...fields, err: r.error }, "store could not be swept");
   else if (r.skipped) logger.debug({ ...fields, skipped: r.skipped }, "store skipped");
+  // Quiet rounds stay quiet at info: the "sweep finished" line already says nothing was removed.
+  else if (r.pruned === 0) logger.debug(fields, "store swept");
   else logger.info(fields, r.dryRun ? "store checked (dry run)" : "store swept");
 }
 
