@@ -1,4 +1,4 @@
-import type { LogLevel } from "./create-cli-logger";
+import type { LogLevel } from "./log-levels";
 import type { Retention } from "./parse-flags";
 
 /** Which stores to work on (`--store` | `--state-dir` / `--agent` / `--all-agents`). */

@@ -1,7 +1,8 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "./cli-io";
-import { createCliLogger, type LogLevel } from "./create-cli-logger";
+import { createCliLogger } from "./create-cli-logger";
+import type { LogLevel } from "./log-levels";
 
 /** An io whose stderr collects what the logger writes. */
 function captureIo(stderrIsTTY: boolean, env: CliIo["env"] = {}) {

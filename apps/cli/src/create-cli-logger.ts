@@ -1,11 +1,6 @@
 import pino from "pino";
 import type { CliIo } from "./cli-io";
-
-/** Log levels accepted by `--log-level`. */
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-/** One of {@link LOG_LEVELS}. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from "./log-levels";
 
 /** The pino logger the commands use (its call shape matches core's `Logger`). */
 export type CliLogger = pino.Logger;

@@ -6,7 +6,7 @@ export type {
   SweepOptions,
   WatchOptions,
 } from "./command-options";
-export type { LogLevel } from "./create-cli-logger";
+export type { LogLevel } from "./log-levels";
 export type { PolicyReport } from "./policy-report";
 export { EXIT_OK, EXIT_STORE_FAILED, EXIT_USAGE, runCli } from "./run-cli";
 export type { FileTally } from "./scan-store-dir";

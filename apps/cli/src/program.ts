@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { version } from "../package.json";
 import type { CliIo } from "./cli-io";
 import type { StatsOptions, SweepOptions, WatchOptions } from "./command-options";
-import { LOG_LEVELS } from "./create-cli-logger";
+import { LOG_LEVELS } from "./log-levels";
 import {
   checkInterval,
   checkLockTimeout,
