@@ -13,6 +13,7 @@ const MAX_COUNTER = 1_000;
 /** `link` errors meaning "hard links not supported here", not "cannot archive". */
 const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"]);
 
+/** What to archive: one session's transcripts, located from its store entry. */
 export interface ArchiveSessionTranscriptsParams {
   sessionId: string;
   /** The entry's `sessionFile`: absolute, or relative to the store's directory. */

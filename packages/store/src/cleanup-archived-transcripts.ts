@@ -4,6 +4,7 @@ import { parseArchiveFileName } from "./archive-stamp";
 import { errnoCode, type StoreError, storeIoError } from "./errors";
 import type { ArchiveReason } from "./types";
 
+/** Where to look for archives and how old they must be to go. */
 export interface CleanupArchivedTranscriptsParams {
   /** Directories to scan (not recursively), typically each store's directory. */
   directories: readonly string[];
@@ -17,6 +18,7 @@ export interface CleanupArchivedTranscriptsParams {
   dryRun?: boolean;
 }
 
+/** What {@link cleanupArchivedTranscripts} found and deleted (or would delete, in dry run). */
 export interface CleanupArchivedTranscriptsResult {
   /** Archive files of the given reason found, old or not. */
   scanned: number;

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { errnoCode, storeIoError } from "./errors";
 
+/** Where the OpenClaw state lives: an explicit dir or the environment. */
 export interface StateDirOptions {
   /** Explicit state directory; wins over the environment. */
   stateDir?: string;

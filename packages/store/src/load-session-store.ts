@@ -17,6 +17,7 @@ const MAX_CACHED_STORES = 8;
 const MAX_CACHED_BYTES = 64n * 1024n * 1024n;
 const cache = new Map<string, CachedStore>();
 
+/** Options of {@link loadSessionStore}. */
 export interface LoadSessionStoreOptions {
   /** Read and parse the file even if an unchanged copy is cached. */
   skipCache?: boolean;

@@ -9,6 +9,7 @@ import type { EntryView, LockOptions, RemoveEntriesResult } from "./types";
 import { withStoreLock } from "./with-store-lock";
 import { writeFileAtomically } from "./write-file-atomic";
 
+/** Options of {@link removeSessionEntries}: lock options plus `dryRun`. */
 export interface RemoveSessionEntriesOptions extends LockOptions {
   /** Compute the same result but write nothing (`written: false`). */
   dryRun?: boolean;

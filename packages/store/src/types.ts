@@ -35,6 +35,7 @@ export interface RemoveEntriesResult {
   written: boolean;
 }
 
+/** Why a transcript was archived; it becomes part of the archive name. */
 export type ArchiveReason = "deleted" | "reset";
 
 /** What {@link withStoreLock} hands to its callback while the lock is held. */

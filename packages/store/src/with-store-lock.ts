@@ -6,7 +6,9 @@ import { LockOwnership } from "./lock-ownership";
 import { enterPathQueue } from "./path-queue";
 import type { LockOptions, StoreLockHandle } from "./types";
 
+/** How long a locked operation waits for the lock by default. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+/** Age after which an unrefreshed lock is taken over by default. */
 export const DEFAULT_LOCK_STALE_MS = 30_000;
 /** proper-lockfile silently raises smaller values to this. */
 const MIN_STALE_MS = 2_000;

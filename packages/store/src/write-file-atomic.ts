@@ -6,6 +6,7 @@ import { errnoCode, isStoreError, storeIoError } from "./errors";
 /** Mode of files this package creates: the store holds credentials-adjacent data, owner only. */
 export const NEW_FILE_MODE = 0o600;
 
+/** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
   /** File mode to set; defaults to the existing file's mode, or 0600 for a new file. */
   mode?: number;
