@@ -20,6 +20,7 @@ export interface Fixture {
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Sends one line on the child's stdin. */
   send(line: string): void;
+  /** Resolves once the child has exited and its output is fully read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -41,7 +42,8 @@ export function spawnFixture(script: string, args: readonly string[]): Fixture {
     stderr += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("exit", (code, signal) => resolve({ code, signal }));
+    // "close", not "exit": only then has all of the child's stdout been read.
+    child.on("close", (code, signal) => resolve({ code, signal }));
   });
   // A child killed before reading its stdin must not crash the test with EPIPE.
   child.stdin?.on("error", () => undefined);
