@@ -108,4 +108,18 @@ describe("cleanupArchivedTranscripts", () => {
       ).rejects.toThrow(RangeError);
     }
   });
+
+  it("reports a directory it cannot list as a STORE_IO error and goes on with the others", async () => {
+    const loop = join(dir(), "loop");
+    await symlink(loop, loop); // listing it fails with ELOOP
+    const archive = `a.jsonl.deleted.${stampDaysAgo(5)}`;
+    await writeFile(join(dir(), archive), "x");
+    const result = await cleanupArchivedTranscripts({
+      directories: [loop, dir()],
+      olderThanMs: DAY,
+      nowMs: NOW,
+    });
+    expect(result.errors.map((e) => [e.code, e.path])).toEqual([["STORE_IO", loop]]);
+    expect(result.removedPaths).toEqual([join(dir(), archive)]);
+  });
 });

@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDir } from "../test/helpers/temp-dir";
 import { discoverSessionStores, resolveStateDir } from "./discover-session-stores";
+import { isStoreError } from "./errors";
 
 describe("resolveStateDir", () => {
   it("prefers stateDir, then $OPENCLAW_STATE_DIR, then ~/.openclaw", () => {
@@ -49,5 +50,11 @@ describe("discoverSessionStores", () => {
 
   it("returns [] for a missing state dir", async () => {
     expect(await discoverSessionStores({ stateDir: join(dir(), "missing") })).toEqual([]);
+  });
+
+  it("fails with STORE_IO when the agents dir exists but cannot be listed", async () => {
+    await symlink(join(dir(), "agents"), join(dir(), "agents")); // ELOOP
+    const error = await discoverSessionStores({ stateDir: dir() }).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
   });
 });

@@ -1,8 +1,8 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDir } from "../test/helpers/temp-dir";
-import { StoreCorruptError } from "./errors";
+import { isStoreError, StoreCorruptError } from "./errors";
 import { readSessionEntryViews } from "./read-session-entry-views";
 
 describe("readSessionEntryViews", () => {
@@ -27,5 +27,11 @@ describe("readSessionEntryViews", () => {
   it("throws StoreCorruptError for a corrupt store", async () => {
     await writeFile(store(), "null");
     await expect(readSessionEntryViews(store())).rejects.toBeInstanceOf(StoreCorruptError);
+  });
+
+  it("fails with STORE_IO when the store path is not a file", async () => {
+    await mkdir(store());
+    const error = await readSessionEntryViews(store()).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
   });
 });

@@ -1,4 +1,4 @@
-import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshotFile, useTempDir } from "../test/helpers/temp-dir";
@@ -145,5 +145,12 @@ describe("removeSessionEntries", () => {
     const error = await removeSessionEntries(store(), () => true).catch((e: unknown) => e);
     expect(isStoreError(error) && error.code).toBe("STORE_CORRUPT");
     expect(await snapshotFile(store())).toEqual(before);
+  });
+
+  it("fails with STORE_IO, and releases the lock, when the store path is not a file", async () => {
+    await mkdir(store());
+    const error = await removeSessionEntries(store(), () => true).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
+    expect(await readdir(dir())).toEqual(["sessions.json"]);
   });
 });

@@ -1,4 +1,4 @@
-import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshotFile, useTempDir } from "../test/helpers/temp-dir";
@@ -101,5 +101,24 @@ describe("updateSessionStore", () => {
     expect(Object.keys(final).sort()).toEqual(
       Array.from({ length: 40 }, (_, i) => `key-${i}`).sort(),
     );
+  });
+
+  it("fails with STORE_IO when the store path is not a file, without running the mutator", async () => {
+    await mkdir(store());
+    let ran = false;
+    const error = await updateSessionStore(store(), () => {
+      ran = true;
+    }).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
+    expect(ran).toBe(false);
+    expect(await readdir(dir())).toEqual(["sessions.json"]);
+  });
+
+  it("fails with STORE_IO when the store's directory cannot be created", async () => {
+    await writeFile(join(dir(), "file"), "");
+    const error = await updateSessionStore(join(dir(), "file", "sessions.json"), (s) => {
+      s.a = {};
+    }).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
   });
 });
