@@ -31,7 +31,7 @@ describe("stale locks (SPEC §6)", () => {
     expect(acquiredAt).toBeGreaterThanOrEqual(lastRefresh + staleMs);
     console.log(
       `stale lock taken over ${acquiredAt - killedAt} ms after the kill, ` +
-        `${acquiredAt - lastRefresh} ms after its last refresh (staleMs ${staleMs})`,
+        `${Math.round(acquiredAt - lastRefresh)} ms after its last refresh (staleMs ${staleMs})`,
     );
   });
 
