@@ -51,20 +51,21 @@ export function describeByte(b: number): string {
 /** Returns the offset of the first non-whitespace byte at or after `i` (or `buf.length`). */
 export function skipWhitespace(buf: Buffer, words: DataView, i: number): number {
   const n = buf.length;
-  for (;;) {
+  while (i < n && WHITESPACE[buf[i] as number] === 1) {
+    i++;
     // Indentation comes in runs of spaces: pass them four at a time.
     while (i + 4 <= n && words.getInt32(i, true) === 0x20202020) i += 4;
-    if (i < n && WHITESPACE[buf[i] as number] === 1) {
-      i++;
-      continue;
-    }
-    return i;
   }
+  return i;
 }
+
+/** What the last skipString call saw: read right after it, to avoid rescanning the string. */
+export const lastString = { escaped: false };
 
 /** Passes the string whose opening quote is at `i`; returns the offset after its closing quote. */
 export function skipString(buf: Buffer, words: DataView, i: number, path: string): number {
   const n = buf.length;
+  lastString.escaped = false;
   i++;
   for (;;) {
     if (i + 4 <= n) {
@@ -88,6 +89,7 @@ export function skipString(buf: Buffer, words: DataView, i: number, path: string
     if (c === 0x22) return i + 1;
     if (c !== 0x5c) throw controlInString(i, c, path);
     // Inline the common two-byte escapes (`\n`, `\"`, ...); `\u` and errors go the long way.
+    lastString.escaped = true;
     const e = buf[i + 1] as number;
     i = e !== 0x75 && SIMPLE_ESCAPE[e] === 1 ? i + 2 : skipEscape(buf, i, path);
   }
@@ -149,10 +151,4 @@ export function skipLiteral(buf: Buffer, i: number, word: string, path: string):
     }
   }
   return i + word.length;
-}
-
-/** Whether the bytes in [start, end) contain a backslash (an escape, for a string token). */
-export function hasBackslash(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i] === 0x5c) return true;
-  return false;
 }

@@ -1,6 +1,6 @@
 import {
   corrupt,
-  hasBackslash,
+  lastString,
   skipLiteral,
   skipNumber,
   skipString,
@@ -39,53 +39,126 @@ const UPDATED_AT_BYTES = Buffer.from("updatedAt");
  * Throws StoreCorruptError, with the offending byte offset, for everything else.
  */
 export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
-  // One loop over every token, with an explicit stack of open containers. It is deliberately a
-  // single function: split into helpers per token kind it ran about 1.3x slower.
   const n = buf.length;
   if (n === 0) throw corrupt(path, 0, "the file is empty");
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     throw corrupt(path, 0, "the file starts with a UTF-8 byte order mark (JSON allows none)");
   }
   const words = wordViewOf(buf);
-  let pos = skipWhitespace(buf, words, 0);
-  if (pos === n) throw corrupt(path, n, "the file holds only whitespace");
-  const rootStart = pos;
-  const rootIsObject = buf[pos] === 0x7b;
+  const rootStart = skipWhitespace(buf, words, 0);
+  if (rootStart === n) throw corrupt(path, n, "the file holds only whitespace");
+  const fields = new EntryFields();
   const members: ScannedMember[] = [];
+  let pos: number;
+  if (buf[rootStart] !== 0x7b) {
+    // Validate anyway, so that invalid JSON is reported as such rather than as "not an object".
+    pos = scanValue(buf, words, rootStart, path, fields);
+  } else {
+    pos = skipWhitespace(buf, words, rootStart + 1);
+    if (buf[pos] === 0x7d) pos++;
+    while (buf[pos - 1] !== 0x7d) {
+      if (buf[pos] !== 0x22) throw unexpected(buf, pos, path, "a property name in double quotes");
+      const keyStart = pos;
+      pos = skipString(buf, words, pos, path);
+      const key = decodeString(buf, keyStart, pos, lastString.escaped);
+      pos = skipWhitespace(buf, words, pos);
+      if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
+      fields.reset();
+      pos = scanValue(buf, words, skipWhitespace(buf, words, pos + 1), path, fields);
+      members.push({ view: fields.view(buf, key), keyStart, valueEnd: pos });
+      pos = skipWhitespace(buf, words, pos);
+      if (buf[pos] === 0x2c) pos = skipWhitespace(buf, words, pos + 1);
+      else if (buf[pos] === 0x7d) pos++;
+      else throw unexpected(buf, pos, path, "',' or '}'");
+    }
+  }
+  pos = skipWhitespace(buf, words, pos);
+  if (pos < n) throw unexpected(buf, pos, path, "nothing after the end of the JSON value");
+  if (buf[rootStart] !== 0x7b) {
+    const kind = describeValueKind(buf[rootStart] as number);
+    throw corrupt(path, rootStart, `the top-level value is ${kind}, not an object`);
+  }
+  return members;
+}
 
-  // Open containers, innermost last. The root is at depth 1 and entries at depth 2: only keys
-  // and values there are looked at; everything deeper is only validated.
-  let stack = new Uint8Array(64);
+/**
+ * Where the view fields of the entry being scanned were last seen. The last occurrence of a
+ * field wins, as in JSON.parse; start -1 means absent, or last seen with the wrong type.
+ */
+class EntryFields {
+  idStart = -1;
+  idEnd = 0;
+  idEscaped = false;
+  fileStart = -1;
+  fileEnd = 0;
+  fileEscaped = false;
+  updatedStart = -1;
+  updatedEnd = 0;
+
+  reset(): void {
+    this.idStart = -1;
+    this.fileStart = -1;
+    this.updatedStart = -1;
+  }
+
+  /** Records the value at [start, end) of view field `field`, or its absence if mistyped. */
+  record(field: number, first: number, start: number, end: number): void {
+    const isString = first === 0x22;
+    if (field === SESSION_ID) {
+      this.idStart = isString ? start : -1;
+      this.idEnd = end;
+      this.idEscaped = isString && lastString.escaped;
+    } else if (field === SESSION_FILE) {
+      this.fileStart = isString ? start : -1;
+      this.fileEnd = end;
+      this.fileEscaped = isString && lastString.escaped;
+    } else {
+      this.updatedStart = first === 0x2d || (first >= 0x30 && first <= 0x39) ? start : -1;
+      this.updatedEnd = end;
+    }
+  }
+
+  view(buf: Buffer, key: string): EntryView {
+    const view: EntryView = { key };
+    if (this.idStart >= 0) {
+      view.sessionId = decodeString(buf, this.idStart, this.idEnd, this.idEscaped);
+    }
+    if (this.fileStart >= 0) {
+      view.sessionFile = decodeString(buf, this.fileStart, this.fileEnd, this.fileEscaped);
+    }
+    if (this.updatedStart >= 0) view.updatedAt = numberAt(buf, this.updatedStart, this.updatedEnd);
+    return view;
+  }
+}
+
+// The open containers of scanValue, innermost last; shared, as scans never overlap.
+let containers = new Uint8Array(64);
+
+/**
+ * Validates the JSON value at `pos` (whitespace already passed) and returns its end. When it is
+ * an object, its own view fields go to `fields`. One loop over every token with an explicit
+ * stack, so any depth JSON.parse accepts is fine; it runs once per store entry, so it gets
+ * optimized early and for good instead of once, late, for the whole file.
+ */
+function scanValue(
+  buf: Buffer,
+  words: DataView,
+  pos: number,
+  path: string,
+  fields: EntryFields,
+): number {
+  let stack = containers;
   let depth = 0;
   // Set when the next token is a property name (after '{', or after ',' inside an object).
   let keyNext = false;
-  // The current top-level member. Each view field keeps the byte range of its last occurrence,
-  // as JSON.parse keeps the last duplicate (start -1: absent, or last one of the wrong type).
-  let keyStart = -1;
-  let key = "";
   let field = NO_FIELD;
-  let idStart = -1;
-  let idEnd = 0;
-  let fileStart = -1;
-  let fileEnd = 0;
-  let updatedStart = -1;
-  let updatedEnd = 0;
-
-  value: for (;;) {
+  for (;;) {
     if (keyNext) {
       keyNext = false;
       if (buf[pos] !== 0x22) throw unexpected(buf, pos, path, "a property name in double quotes");
       const nameStart = pos;
       pos = skipString(buf, words, pos, path);
-      if (rootIsObject && depth === 1) {
-        keyStart = nameStart;
-        key = decodeString(buf, nameStart, pos);
-        idStart = -1;
-        fileStart = -1;
-        updatedStart = -1;
-      } else if (rootIsObject && depth === 2) {
-        field = matchViewField(buf, nameStart, pos);
-      }
+      if (depth === 1) field = matchViewField(buf, nameStart, pos, lastString.escaped);
       pos = skipWhitespace(buf, words, pos);
       if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
       pos = skipWhitespace(buf, words, pos + 1);
@@ -93,76 +166,51 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
 
     // `pos` is at the first byte of a value.
     const start = pos;
-    const c = pos < n ? (buf[pos] as number) : -1;
+    const c = buf[pos];
     if (c === 0x22) {
       pos = skipString(buf, words, pos, path);
-      if (field === SESSION_ID) {
-        idStart = start;
-        idEnd = pos;
-      } else if (field === SESSION_FILE) {
-        fileStart = start;
-        fileEnd = pos;
-      } else if (field === UPDATED_AT) {
-        updatedStart = -1;
-      }
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+    } else if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
       pos = skipNumber(buf, pos, path);
-      if (field === UPDATED_AT) {
-        updatedStart = start;
-        updatedEnd = pos;
-      } else if (field === SESSION_ID) {
-        idStart = -1;
-      } else if (field === SESSION_FILE) {
-        fileStart = -1;
-      }
-    } else {
-      if (field === SESSION_ID) idStart = -1;
-      else if (field === SESSION_FILE) fileStart = -1;
-      else if (field === UPDATED_AT) updatedStart = -1;
-      field = NO_FIELD;
-      if (c === 0x7b || c === 0x5b) {
-        const closer = c + 2; // '{' + 2 is '}', '[' + 2 is ']'
-        pos = skipWhitespace(buf, words, pos + 1);
-        if (buf[pos] !== closer) {
-          if (depth === stack.length) {
-            const bigger = new Uint8Array(depth * 2);
-            bigger.set(stack);
-            stack = bigger;
-          }
-          stack[depth++] = c === 0x7b ? OBJECT : ARRAY;
-          keyNext = c === 0x7b;
-          continue;
+    } else if (c === 0x7b || c === 0x5b) {
+      pos = skipWhitespace(buf, words, pos + 1);
+      if (buf[pos] !== c + 2) {
+        // Not empty ('{' + 2 is '}', '[' + 2 is ']'): open it and go on with its first member.
+        if (field !== NO_FIELD) fields.record(field, c, start, pos);
+        field = NO_FIELD;
+        if (depth === stack.length) {
+          const bigger = new Uint8Array(depth * 2);
+          bigger.set(stack);
+          containers = stack = bigger;
         }
-        pos++; // An empty container is a complete value.
-      } else if (c === 0x74) {
-        pos = skipLiteral(buf, pos, "true", path);
-      } else if (c === 0x66) {
-        pos = skipLiteral(buf, pos, "false", path);
-      } else if (c === 0x6e) {
-        pos = skipLiteral(buf, pos, "null", path);
-      } else {
-        throw unexpected(buf, pos, path, "a value");
+        stack[depth++] = c === 0x7b ? OBJECT : ARRAY;
+        keyNext = c === 0x7b;
+        continue;
       }
+      pos++;
+    } else if (c === 0x74) {
+      pos = skipLiteral(buf, pos, "true", path);
+    } else if (c === 0x66) {
+      pos = skipLiteral(buf, pos, "false", path);
+    } else if (c === 0x6e) {
+      pos = skipLiteral(buf, pos, "null", path);
+    } else {
+      throw unexpected(buf, pos, path, "a value");
     }
-    field = NO_FIELD;
+    if (field !== NO_FIELD) {
+      fields.record(field, c as number, start, pos);
+      field = NO_FIELD;
+    }
 
     // A value is complete: close every container it completes, then go on to the next value.
     for (;;) {
-      if (depth === 0) break value;
-      if (depth === 1 && rootIsObject) {
-        const view: EntryView = { key };
-        if (idStart >= 0) view.sessionId = decodeString(buf, idStart, idEnd);
-        if (fileStart >= 0) view.sessionFile = decodeString(buf, fileStart, fileEnd);
-        if (updatedStart >= 0) view.updatedAt = numberAt(buf, updatedStart, updatedEnd);
-        members.push({ view, keyStart, valueEnd: pos });
-      }
+      if (depth === 0) return pos;
       pos = skipWhitespace(buf, words, pos);
       const inObject = stack[depth - 1] === OBJECT;
       const next = buf[pos];
       if (next === 0x2c) {
         pos = skipWhitespace(buf, words, pos + 1);
         keyNext = inObject;
-        continue value;
+        break;
       }
       if (next !== (inObject ? 0x7d : 0x5d)) {
         throw unexpected(buf, pos, path, inObject ? "',' or '}'" : "',' or ']'");
@@ -171,27 +219,19 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
       depth--;
     }
   }
-
-  pos = skipWhitespace(buf, words, pos);
-  if (pos < n) throw unexpected(buf, pos, path, "nothing after the end of the JSON value");
-  if (!rootIsObject) {
-    const kind = describeValueKind(buf[rootStart] as number);
-    throw corrupt(path, rootStart, `the top-level value is ${kind}, not an object`);
-  }
-  return members;
 }
 
 /** Decodes the JSON string token at [start, end) (quotes included). */
-function decodeString(buf: Buffer, start: number, end: number): string {
+function decodeString(buf: Buffer, start: number, end: number, escaped: boolean): string {
   // Slices start and end at ASCII quotes, so decoding them alone gives the same characters
   // (U+FFFD for invalid UTF-8 included) as decoding the whole file.
-  return hasBackslash(buf, start, end)
+  return escaped
     ? (JSON.parse(buf.toString("utf8", start, end)) as string)
     : buf.toString("utf8", start + 1, end - 1);
 }
 
 /** Which view field, if any, the property name token at [start, end) names. */
-function matchViewField(buf: Buffer, start: number, end: number): number {
+function matchViewField(buf: Buffer, start: number, end: number, escaped: boolean): number {
   const length = end - start - 2;
   if (length === 9) {
     if (bytesAt(buf, start + 1, SESSION_ID_BYTES)) return SESSION_ID;
@@ -199,9 +239,8 @@ function matchViewField(buf: Buffer, start: number, end: number): number {
     return NO_FIELD;
   }
   if (length === 11) return bytesAt(buf, start + 1, SESSION_FILE_BYTES) ? SESSION_FILE : NO_FIELD;
-  // Spelled with escapes, a name takes at least 5 more bytes (a letter is escaped as \uXXXX).
-  if (length < 14 || length > 66 || !hasBackslash(buf, start, end)) return NO_FIELD;
-  const name = decodeString(buf, start, end);
+  if (!escaped) return NO_FIELD;
+  const name = decodeString(buf, start, end, true);
   if (name === "sessionId") return SESSION_ID;
   if (name === "sessionFile") return SESSION_FILE;
   return name === "updatedAt" ? UPDATED_AT : NO_FIELD;
