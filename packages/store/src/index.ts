@@ -37,6 +37,7 @@ export { type LoadSessionStoreOptions, loadSessionStore } from "./load-session-s
 export { readSessionEntryViews } from "./read-session-entry-views";
 /** Removes selected entries byte-exactly under the lock; throws StoreCorruptError, StoreLockError or STORE_IO. */
 export {
+  type EntrySelection,
   type RemoveSessionEntriesOptions,
   removeSessionEntries,
 } from "./remove-session-entries";

@@ -89,6 +89,25 @@ describe("removeSessionEntries", () => {
     expect(JSON.parse(await readFile(store(), "utf8"))).toEqual({ b: { sessionId: "b" } });
   });
 
+  it("selectAll sees every distinct key's last view at once and removes the keys it returns", async () => {
+    const text =
+      '{"a": {"sessionId": "old"}, "b": {"sessionId": "b"}, "a": {"sessionId": "new"}, "c": 1}';
+    await writeFile(store(), text);
+    const calls: (readonly EntryView[])[] = [];
+    const result = await removeSessionEntries(store(), {
+      selectAll: (views) => {
+        calls.push(views);
+        return new Set(["a", "not-a-key"]);
+      },
+    });
+    expect(calls).toEqual([
+      [{ key: "a", sessionId: "new" }, { key: "b", sessionId: "b" }, { key: "c" }],
+    ]);
+    expect(result.removed).toEqual([{ key: "a", sessionId: "new" }]);
+    expect(result.remainingSessionIds).toEqual(new Set(["b"]));
+    expect(await readFile(store(), "utf8")).toBe('{"b": {"sessionId": "b"}, "c": 1}');
+  });
+
   it("does not write when nothing is selected: same inode, mtime and bytes", async () => {
     await writeFile(store(), JSON.stringify(STORE, null, 2));
     const before = await snapshotFile(store());

@@ -2,12 +2,20 @@ import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { errnoCode, storeIoError } from "./errors";
 import { invalidateStoreCache } from "./load-session-store";
-import { groupMembersByKey } from "./read-session-entry-views";
+import { groupMembersByKey, type KeyGroup } from "./read-session-entry-views";
 import { readStoreFile } from "./read-store-file";
 import { scanStoreBytes, spliceOutMembers } from "./scan-store-bytes";
 import type { EntryView, LockOptions, RemoveEntriesResult } from "./types";
 import { withStoreLock } from "./with-store-lock";
 import { writeFileAtomically } from "./write-file-atomic";
+
+/**
+ * What to remove: a predicate called once per distinct key, or `{ selectAll }`, which sees every
+ * view of the locked pass at once (for rules that compare entries) and returns the keys to remove.
+ */
+export type EntrySelection =
+  | ((view: EntryView) => boolean)
+  | { selectAll: (views: readonly EntryView[]) => ReadonlySet<string> };
 
 /** Options of {@link removeSessionEntries}: lock options plus `dryRun`. */
 export interface RemoveSessionEntriesOptions extends LockOptions {
@@ -16,13 +24,13 @@ export interface RemoveSessionEntriesOptions extends LockOptions {
 }
 
 /**
- * Under the store lock, removes every entry `select` picks (called once per distinct key) by
+ * Under the store lock, removes every entry `select` picks (see {@link EntrySelection}) by
  * cutting it out of the original bytes; everything else stays byte-identical. Writes only when
  * something was selected. Throws StoreCorruptError, StoreLockError or StoreError STORE_IO.
  */
 export async function removeSessionEntries(
   storePath: string,
-  select: (view: EntryView) => boolean,
+  select: EntrySelection,
   options: RemoveSessionEntriesOptions = {},
 ): Promise<RemoveEntriesResult> {
   const { dryRun = false, ...lockOptions } = options;
@@ -39,8 +47,10 @@ export async function removeSessionEntries(
       const removed: EntryView[] = [];
       const removeIndices = new Set<number>();
       const remainingSessionIds = new Set<string>();
-      for (const { view, indices } of groupMembersByKey(members).values()) {
-        if (select(view)) {
+      const groups = groupMembersByKey(members);
+      const isSelected = toPredicate(select, groups);
+      for (const { view, indices } of groups.values()) {
+        if (isSelected(view)) {
           removed.push(view);
           // Every occurrence goes, or an earlier duplicate would become the live value.
           for (const index of indices) removeIndices.add(index);
@@ -65,6 +75,15 @@ export async function removeSessionEntries(
     },
     lockOptions,
   );
+}
+
+function toPredicate(
+  select: EntrySelection,
+  groups: Map<string, KeyGroup>,
+): (view: EntryView) => boolean {
+  if (typeof select === "function") return select;
+  const chosen = select.selectAll(Array.from(groups.values(), (group) => group.view));
+  return (view) => chosen.has(view.key);
 }
 
 function unchanged(bytes: number): RemoveEntriesResult {
