@@ -1,7 +1,6 @@
-import { renameSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { EntryView } from "@session-reaper/store";
-import { writeFileAtomic } from "@session-reaper/store";
+import { updateSessionStore, writeFileAtomic } from "@session-reaper/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTempStore, entry, type TempStore } from "../test/support/temp-store";
 import { createFileBackend } from "./create-file-backend";
@@ -64,51 +63,24 @@ describe("createFileBackend", () => {
     expect(Object.keys(await t.read())).toEqual(["b"]);
   });
 
-  it("re-plans when the store changes between the scan and the locked pass", async () => {
+  it("decides under the store lock: a concurrent writer waits until the removal is done", async () => {
     await t.write({ a: entry("s1", 1), b: entry("s2", 2) });
     const backend = createFileBackend();
-    const calls: string[][] = [];
+    let writer: Promise<unknown> | undefined;
     const result = await backend.removeSelected?.(
       t.storePath,
       (views) => {
-        calls.push(views.map((v) => v.key));
-        if (calls.length === 1) {
-          // Another writer replaces the store right after the unlocked scan.
-          const next = JSON.stringify({ b: entry("s2", 2), c: entry("s3", 3) }, null, 2);
-          writeFileSync(`${t.storePath}.other.tmp`, next);
-          renameSync(`${t.storePath}.other.tmp`, t.storePath);
-        }
-        // Remove everything but "b": planned on the first scan this would be "a" only.
+        // Another writer arrives while the selection is being decided; it must queue behind us.
+        writer = updateSessionStore(t.storePath, (store) => {
+          store.c = entry("s3", 3);
+        });
         return new Set(views.map((v) => v.key).filter((k) => k !== "b"));
       },
       { dryRun: false },
     );
-    expect(calls).toEqual([
-      ["a", "b"],
-      ["b", "c"],
-    ]);
-    expect(result?.removed.map((v) => v.key)).toEqual(["c"]);
-    expect(Object.keys(await t.read())).toEqual(["b"]);
-  });
-
-  it("gives up with STORE_BUSY, removing nothing, when the store never holds still", async () => {
-    await t.write({ a: entry("s1", 1) });
-    const backend = createFileBackend();
-    let calls = 0;
-    const attempt = backend.removeSelected?.(
-      t.storePath,
-      (views) => {
-        calls += 1;
-        const next = JSON.stringify({ a: entry("s1", 1), [`k${calls}`]: entry("x", calls) });
-        writeFileSync(`${t.storePath}.other.tmp`, next);
-        renameSync(`${t.storePath}.other.tmp`, t.storePath);
-        return new Set(views.map((v) => v.key));
-      },
-      { dryRun: false },
-    );
-    await expect(attempt).rejects.toMatchObject({ code: "STORE_BUSY", path: t.storePath });
-    expect(calls).toBeGreaterThan(1);
-    expect(Object.keys(await t.read())).toContain("a");
+    expect(result?.removed.map((v) => v.key)).toEqual(["a"]);
+    await writer;
+    expect(Object.keys(await t.read())).toEqual(["b", "c"]);
   });
 
   it("returns nothing for a missing store", async () => {

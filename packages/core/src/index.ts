@@ -21,7 +21,6 @@ export {
   type SweepCronRunSessionsParams,
   sweepCronRunSessions,
 } from "./sweep-cron-run-sessions";
-export { SweepError, type SweepErrorCode } from "./sweep-error";
 export type {
   CronConfig,
   HooksConfig,
