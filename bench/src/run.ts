@@ -1,5 +1,6 @@
 // Benchmark runner (`pnpm bench`): SPEC §5. Prints Markdown; exits 1 only when a result is
 // wrong (never because of timing).
+import { rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -212,7 +213,13 @@ async function main(): Promise<number> {
   const launcher = flags.sections.has("rss") ? startRssLauncher() : undefined;
   const nowMs = Date.now();
   const started = performance.now();
-  const cache = createFixtureCache(await mkdtemp(join(tmpdir(), "session-reaper-bench-")), nowMs);
+  const root = await mkdtemp(join(tmpdir(), "session-reaper-bench-"));
+  const cache = createFixtureCache(root, nowMs);
+  // Interrupted runs must not leave ~120 MB of fixtures behind in the temp dir.
+  process.once("SIGINT", () => {
+    rmSync(root, { recursive: true, force: true });
+    process.exit(130);
+  });
   const verdicts: Verdict[] = [];
   const problems: string[] = [];
   const collect = (r: { verdicts: Verdict[]; problems: string[] }) => {
