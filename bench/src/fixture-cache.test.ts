@@ -1,15 +1,21 @@
-import { access, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { access, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createFixtureCache, RETENTION_MS } from "./fixture-cache";
 
 const NOW = Date.UTC(2026, 1, 14, 10, 30);
 const spec = { name: "t", entries: 600, bytesPerEntry: 700, seed: 5 };
 
+let root = "";
+afterEach(async () => {
+  // Also after a failed or timed-out test, which never reaches dispose().
+  await rm(root, { recursive: true, force: true });
+});
+
 describe("createFixtureCache", () => {
   it("generates once, copies faithfully, knows the expected sweep outcome, and cleans up", async () => {
-    const root = await mkdtemp(join(tmpdir(), "bench-cache-"));
+    root = await mkdtemp(join(tmpdir(), "bench-cache-"));
     const cache = createFixtureCache(root, NOW);
     const fixture = await cache.get(spec);
     expect(await cache.get({ ...spec })).toBe(fixture);
