@@ -1,6 +1,7 @@
 // Real-host end-to-end check: installs OpenClaw (cached outside the workspace), starts a Gateway
 // that loads this plugin from apps/plugin, and checks what the sweep did to a seeded state dir.
-// Run with `pnpm test:openclaw` (it builds the plugin first); not part of `pnpm test`.
+// Run with the root `pnpm test:openclaw` (it builds the packages first); the root `pnpm test`
+// runs it after the other suites. It is not part of this package's own `test` script.
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
