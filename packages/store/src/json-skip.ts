@@ -8,25 +8,189 @@ import { StoreCorruptError } from "./errors";
 // Error messages are built in cold helpers so the hot functions stay small enough to inline.
 
 /** 1 for the four bytes JSON calls whitespace (space, tab, LF, CR); JSON.parse allows no others. */
-const WHITESPACE = new Uint8Array(256);
-for (const b of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[b] = 1;
+const WHITESPACE = byteSet(" \t\n\r");
 
-/** 1 for bytes that end the fast path of a string body: control bytes, `"` and `\`. */
-const STRING_STOP = new Uint8Array(256);
-for (let b = 0; b < 0x20; b++) STRING_STOP[b] = 1;
-STRING_STOP[0x22] = 1;
-STRING_STOP[0x5c] = 1;
+/** 1 for bytes that end the plain run of a string body: control bytes, `"` and `\`. */
+const STRING_STOP = byteSet('"\\');
+STRING_STOP.fill(1, 0, 0x20);
 
 /** 1 for the characters allowed after a backslash, other than `u`. */
-const SIMPLE_ESCAPE = new Uint8Array(256);
-for (const ch of '"\\/bfnrt') SIMPLE_ESCAPE[ch.charCodeAt(0)] = 1;
+const SIMPLE_ESCAPE = byteSet('"\\/bfnrt');
 
-const HEX_DIGIT = new Uint8Array(256);
-for (const ch of "0123456789abcdefABCDEF") HEX_DIGIT[ch.charCodeAt(0)] = 1;
+const HEX_DIGIT = byteSet("0123456789abcdefABCDEF");
 
-/** A little-endian 4-byte window on `buf`, so whitespace and string bodies go a word at a time. */
-export function wordViewOf(buf: Buffer): DataView {
-  return new DataView(buf.buffer, buf.byteOffset, buf.length);
+function byteSet(chars: string): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const ch of chars) set[ch.charCodeAt(0)] = 1;
+  return set;
+}
+
+/**
+ * Views the bytes of `buf` as aligned little-endian 32-bit words, so that string bodies and runs
+ * of spaces go four bytes per step; never copies. Word k holds bytes [4k - shift, 4k - shift + 4)
+ * of `buf`, where shift = `buf.byteOffset & 3` (passed along with the words): the bytes before
+ * the buffer that share its first word are never looked at, and the last bytes, which fill no
+ * whole word, go one at a time. (Plain arguments rather than an object: optimized code must not
+ * depend on a short-lived object shape, or every full garbage collection throws it away.)
+ */
+export function wordsOf(buf: Buffer): Int32Array {
+  const shift = buf.byteOffset & 3;
+  return new Int32Array(buf.buffer, buf.byteOffset - shift, (buf.length + shift) >> 2);
+}
+
+/** The first byte at or after `i` that is `"`, `\` or a control byte, or `buf.length`. */
+export function nextStringStop(buf: Buffer, words: Int32Array, shift: number, i: number): number {
+  let k = (i + shift) >> 2;
+  if (k < words.length) {
+    // One flag bit (0x80) per byte of the word that is < 0x20, '"' or '\'. Each term works on
+    // the low 7 bits and cannot carry into the next byte, so every flag is exact and the flags
+    // of the bytes before `i` can simply be masked off.
+    let x = words[k] as number;
+    let low = x & 0x7f7f7f7f;
+    let flags =
+      ~(
+        ((low + 0x60606060) &
+          ((low ^ 0x22222222) + 0x7f7f7f7f) &
+          ((low ^ 0x5c5c5c5c) + 0x7f7f7f7f)) |
+        x
+      ) &
+      (0x80808080 << (((i + shift) & 3) << 3));
+    while (flags === 0) {
+      if (++k === words.length) return nextStopInTail(buf, k * 4 - shift);
+      x = words[k] as number;
+      low = x & 0x7f7f7f7f;
+      flags =
+        ~(
+          ((low + 0x60606060) &
+            ((low ^ 0x22222222) + 0x7f7f7f7f) &
+            ((low ^ 0x5c5c5c5c) + 0x7f7f7f7f)) |
+          x
+        ) & 0x80808080;
+    }
+    return k * 4 - shift + ((31 - Math.clz32(flags & -flags)) >> 3);
+  }
+  return nextStopInTail(buf, i);
+}
+
+function nextStopInTail(buf: Buffer, i: number): number {
+  while (i < buf.length && STRING_STOP[buf[i] as number] === 0) i++;
+  return i;
+}
+
+/** The first byte at or after `i` that is not a space, or `buf.length`. */
+export function skipSpaces(buf: Buffer, words: Int32Array, shift: number, i: number): number {
+  let k = (i + shift) >> 2;
+  if (k < words.length) {
+    // One flag bit per byte that is not 0x20, exact as in nextStringStop.
+    let y = (words[k] as number) ^ 0x20202020;
+    let other = (((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & (0x80808080 << (((i + shift) & 3) << 3));
+    while (other === 0) {
+      if (++k === words.length) {
+        i = k * 4 - shift;
+        break;
+      }
+      y = (words[k] as number) ^ 0x20202020;
+      other = (((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & 0x80808080;
+    }
+    if (other !== 0) return k * 4 - shift + ((31 - Math.clz32(other & -other)) >> 3);
+  }
+  while (buf[i] === 0x20) i++;
+  return i;
+}
+
+/** Returns the offset of the first non-whitespace byte at or after `i` (or `buf.length`). */
+export function skipWhitespace(buf: Buffer, words: Int32Array, shift: number, i: number): number {
+  for (;;) {
+    const c = buf[i] as number;
+    if (c === 0x20 || c === 0x0a) {
+      // Indentation comes in runs of spaces after a newline.
+      i = skipSpaces(buf, words, shift, i + 1);
+    } else if (c === 0x0d || c === 0x09) {
+      i++;
+    } else {
+      return i;
+    }
+  }
+}
+
+/** True for the four whitespace bytes of JSON. */
+export function isWhitespace(c: number): boolean {
+  return WHITESPACE[c] === 1;
+}
+
+/**
+ * Passes the string whose opening quote is at `i`. Returns the offset after its closing quote,
+ * negated when the string holds an escape (so the caller knows whether a plain decode will do).
+ */
+export function skipString(
+  buf: Buffer,
+  words: Int32Array,
+  shift: number,
+  i: number,
+  path: string,
+): number {
+  let escaped = false;
+  i = nextStringStop(buf, words, shift, i + 1);
+  for (;;) {
+    const c = buf[i];
+    if (c === 0x22) return escaped ? -(i + 1) : i + 1;
+    if (c !== 0x5c) throw stringStopError(buf, i, path);
+    escaped = true;
+    i = nextStringStop(buf, words, shift, skipEscape(buf, i, path));
+  }
+}
+
+/** The error for a string that stops at `i` on something other than `"` or `\`. */
+export function stringStopError(buf: Buffer, i: number, path: string): Error {
+  if (i >= buf.length) return unexpected(buf, i, path, "the end of the string");
+  const detail = `unescaped control character ${describeByte(buf[i] as number)} inside a string`;
+  return corrupt(path, i, detail);
+}
+
+/** Validates the escape sequence whose backslash is at `i`; returns the offset after it. */
+export function skipEscape(buf: Buffer, i: number, path: string): number {
+  const e = buf[i + 1] as number;
+  if (e !== 0x75) {
+    if (SIMPLE_ESCAPE[e] === 1) return i + 2;
+    throw unexpected(buf, i + 1, path, 'an escape (one of "\\/bfnrtu) after a backslash');
+  }
+  for (let k = i + 2; k < i + 6; k++) {
+    if (HEX_DIGIT[buf[k] ?? 0] !== 1) throw unexpected(buf, k, path, "a hex digit in a \\u escape");
+  }
+  return i + 6;
+}
+
+/** Passes the fraction and exponent, if any, of a number whose integer part ends at `i`. */
+export function skipNumberTail(buf: Buffer, i: number, path: string): number {
+  // Reads past the end give undefined, which fails every comparison: the number just ends.
+  let c = buf[i] as number;
+  if (c === 0x2e) {
+    c = buf[++i] as number;
+    if (!(c >= 0x30 && c <= 0x39))
+      throw unexpected(buf, i, path, "a digit after the decimal point");
+    do c = buf[++i] as number;
+    while (c >= 0x30 && c <= 0x39);
+  }
+  if (c === 0x65 || c === 0x45) {
+    c = buf[++i] as number;
+    if (c === 0x2b || c === 0x2d) c = buf[++i] as number;
+    if (!(c >= 0x30 && c <= 0x39)) throw unexpected(buf, i, path, "a digit in the exponent");
+    do c = buf[++i] as number;
+    while (c >= 0x30 && c <= 0x39);
+  }
+  return i;
+}
+
+/** Passes the literal `true`, `false` or `null` whose first letter is at `i`; returns its end. */
+export function skipLiteral(buf: Buffer, i: number, path: string): number {
+  const c = buf[i];
+  const word = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
+  for (let k = 1; k < word.length; k++) {
+    if (buf[i + k] !== word.charCodeAt(k)) {
+      throw unexpected(buf, i + k, path, `the literal ${word}`);
+    }
+  }
+  return i + word.length;
 }
 
 /** The corruption error for the byte at `offset`. */
@@ -46,109 +210,4 @@ export function unexpected(buf: Buffer, i: number, path: string, expected: strin
 export function describeByte(b: number): string {
   const hex = `0x${b.toString(16).padStart(2, "0")}`;
   return b > 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}' (${hex})` : `byte ${hex}`;
-}
-
-/** Returns the offset of the first non-whitespace byte at or after `i` (or `buf.length`). */
-export function skipWhitespace(buf: Buffer, words: DataView, i: number): number {
-  const n = buf.length;
-  while (i < n && WHITESPACE[buf[i] as number] === 1) {
-    i++;
-    // Indentation comes in runs of spaces: pass them four at a time.
-    while (i + 4 <= n && words.getInt32(i, true) === 0x20202020) i += 4;
-  }
-  return i;
-}
-
-/** What the last skipString call saw: read right after it, to avoid rescanning the string. */
-export const lastString = { escaped: false };
-
-/** Passes the string whose opening quote is at `i`; returns the offset after its closing quote. */
-export function skipString(buf: Buffer, words: DataView, i: number, path: string): number {
-  const n = buf.length;
-  lastString.escaped = false;
-  i++;
-  for (;;) {
-    if (i + 4 <= n) {
-      // Flag the bytes of the next word that are < 0x20, '"' or '\'. The lowest flag of each
-      // of these bit tests is exact, so the lowest flag overall is the first such byte.
-      const x = words.getInt32(i, true);
-      const q = x ^ 0x22222222;
-      const s = x ^ 0x5c5c5c5c;
-      const flags =
-        (((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080;
-      if (flags === 0) {
-        i += 4;
-        continue;
-      }
-      i += (31 - Math.clz32(flags & -flags)) >> 3;
-    } else {
-      while (i < n && STRING_STOP[buf[i] as number] === 0) i++;
-      if (i >= n) throw unexpected(buf, i, path, "the end of the string");
-    }
-    const c = buf[i] as number;
-    if (c === 0x22) return i + 1;
-    if (c !== 0x5c) throw controlInString(i, c, path);
-    // Inline the common two-byte escapes (`\n`, `\"`, ...); `\u` and errors go the long way.
-    lastString.escaped = true;
-    const e = buf[i + 1] as number;
-    i = e !== 0x75 && SIMPLE_ESCAPE[e] === 1 ? i + 2 : skipEscape(buf, i, path);
-  }
-}
-
-function controlInString(i: number, c: number, path: string): Error {
-  return corrupt(path, i, `unescaped control character ${describeByte(c)} inside a string`);
-}
-
-/** Validates the escape sequence whose backslash is at `i`; returns the offset after it. */
-function skipEscape(buf: Buffer, i: number, path: string): number {
-  const e = buf[i + 1];
-  if (e !== 0x75) {
-    if (e !== undefined && SIMPLE_ESCAPE[e] === 1) return i + 2;
-    throw unexpected(buf, i + 1, path, 'an escape (one of "\\/bfnrtu) after a backslash');
-  }
-  for (let k = i + 2; k < i + 6; k++) {
-    if (HEX_DIGIT[buf[k] ?? 0] !== 1) throw unexpected(buf, k, path, "a hex digit in a \\u escape");
-  }
-  return i + 6;
-}
-
-/** Passes the number starting at `i` (a `-` or a digit) per JSON's grammar; returns its end. */
-export function skipNumber(buf: Buffer, i: number, path: string): number {
-  const n = buf.length;
-  if (buf[i] === 0x2d) i++;
-  if (buf[i] === 0x30) {
-    i++; // A leading zero stands alone; a digit after it is rejected by the caller.
-  } else {
-    i = skipDigits(buf, i, path, "a digit in a number");
-  }
-  if (i < n && buf[i] === 0x2e) i = skipDigits(buf, i + 1, path, "a digit after the decimal point");
-  if (i < n && (buf[i] === 0x65 || buf[i] === 0x45)) {
-    i++;
-    if (i < n && (buf[i] === 0x2b || buf[i] === 0x2d)) i++;
-    i = skipDigits(buf, i, path, "a digit in the exponent");
-  }
-  return i;
-}
-
-/** Passes one or more digits at `i` (else fails, expecting `what`); returns the offset after them. */
-function skipDigits(buf: Buffer, i: number, path: string, what: string): number {
-  const n = buf.length;
-  const start = i;
-  while (i < n) {
-    const c = buf[i] as number;
-    if (c < 0x30 || c > 0x39) break;
-    i++;
-  }
-  if (i === start) throw unexpected(buf, i, path, what);
-  return i;
-}
-
-/** Passes the literal `word` (`true`, `false` or `null`) expected at `i`; returns its end. */
-export function skipLiteral(buf: Buffer, i: number, word: string, path: string): number {
-  for (let k = 0; k < word.length; k++) {
-    if (buf[i + k] !== word.charCodeAt(k)) {
-      throw unexpected(buf, i + k, path, `the literal ${word}`);
-    }
-  }
-  return i + word.length;
 }

@@ -14,15 +14,16 @@ export interface KeyGroup {
 /** Groups scanned members by key, in order of first occurrence; the last occurrence wins. */
 export function groupMembersByKey(members: readonly ScannedMember[]): Map<string, KeyGroup> {
   const groups = new Map<string, KeyGroup>();
-  members.forEach((member, index) => {
-    const group = groups.get(member.view.key);
+  for (let index = 0; index < members.length; index++) {
+    const { view } = members[index] as ScannedMember;
+    const group = groups.get(view.key);
     if (group) {
-      group.view = member.view;
+      group.view = view;
       group.indices.push(index);
     } else {
-      groups.set(member.view.key, { view: member.view, indices: [index] });
+      groups.set(view.key, { view, indices: [index] });
     }
-  });
+  }
   return groups;
 }
 

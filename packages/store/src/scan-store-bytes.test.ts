@@ -130,6 +130,29 @@ describe("scanStoreBytes", () => {
     expect(second?.view).toEqual({ key: "z" });
   });
 
+  it("decodes a key and the sessionId after it alike, whatever bytes they hold", () => {
+    // Keys followed closely by their sessionId are decoded together; these cover lone invalid
+    // bytes (one U+FFFD each), multi-byte characters, escapes and a sessionId further away.
+    const parts: Buffer[] = [
+      Buffer.from('{"a'),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('b": {"sessionId": "x'),
+      Buffer.from([0x80]),
+      Buffer.from('y"}, "é": {"sessionId": "ü"}, "e\\u0301": {"sessionId": "s"},'),
+      Buffer.from(' "n": {"sessionId": "e\\"q"}, "far": {"pad": "'),
+      Buffer.from("x".repeat(80)),
+      Buffer.from('", "sessionId": "later"}, "near": {"p": "日本", "sessionId": "id"}}'),
+    ];
+    const buf = Buffer.concat(parts);
+    const parsed = JSON.parse(buf.toString("utf8")) as Record<string, { sessionId: string }>;
+    const expected = Object.entries(parsed).map(([key, entry]) => ({
+      key,
+      sessionId: entry.sessionId,
+    }));
+    expect(expected[0]).toEqual({ key: "a\ufffd\ufffdb", sessionId: "x\ufffdy" });
+    expect(scan(buf).map((m) => m.view)).toEqual(expected);
+  });
+
   it("keeps duplicate keys as separate members, in file order", () => {
     const members = scan('{"a": {"sessionId": "1"}, "b": 2, "a": {"sessionId": "3"}}');
     expect(members.map((m) => m.view)).toEqual([
@@ -252,6 +275,144 @@ describe("scanStoreBytes rejects what JSON.parse rejects", () => {
       expect(error.message).toContain(`byte ${offset}`);
     });
   }
+});
+
+/**
+ * `bytes` as a buffer that starts `shift` bytes into its ArrayBuffer, with `fill` bytes before
+ * and after it: the scanner reads whole aligned words, and must never let the bytes around the
+ * buffer (which share its first word, or follow it) change what it sees.
+ */
+function placed(bytes: string | Buffer, shift: number, fill: number): Buffer {
+  const source = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
+  const backing = Buffer.alloc(shift + source.length + 7, fill);
+  source.copy(backing, shift);
+  const buf = backing.subarray(shift, shift + source.length);
+  expect(buf.byteOffset % 4).toBe(shift % 4);
+  return buf;
+}
+
+/** What scanning `buf` gives: the members, or the offset of the corruption. */
+function outcome(buf: Buffer): ScannedMember[] | { offset: number } {
+  try {
+    return scan(buf);
+  } catch (error) {
+    if (error instanceof StoreCorruptError) return { offset: error.offset };
+    throw error;
+  }
+}
+
+// Bytes around a placed buffer that would matter if the scanner looked at them.
+const FILLS = [0x22, 0x5c, 0x00, 0x20, 0x7d];
+
+describe("scanStoreBytes reads words at any alignment", () => {
+  // A byte put into a string body: [label, bytes, the offset of the error if it is invalid].
+  const inserts: [string, Buffer, boolean][] = [
+    ["nothing", Buffer.alloc(0), true],
+    ["an escaped quote", Buffer.from('\\"'), true],
+    ["an escaped backslash", Buffer.from("\\\\"), true],
+    ["an escaped newline", Buffer.from("\\n"), true],
+    ["a \\u escape", Buffer.from("\\u00E9"), true],
+    ["DEL", Buffer.from([0x7f]), true],
+    ["UTF-8 for é", Buffer.from("é"), true],
+    ["an invalid UTF-8 byte", Buffer.from([0xff]), true],
+    ["a raw NUL", Buffer.from([0x00]), false],
+    ["a raw newline", Buffer.from([0x0a]), false],
+    ["a raw tab", Buffer.from([0x09]), false],
+    ["a raw 0x1f", Buffer.from([0x1f]), false],
+    ["a bad escape", Buffer.from("\\x"), false],
+    ["a short \\u escape", Buffer.from("\\u12"), false],
+  ];
+
+  for (const [label, insert, valid] of inserts) {
+    it(`finds the end of a string holding ${label} at every offset and alignment`, () => {
+      let cases = 0;
+      for (let keyLength = 1; keyLength <= 4; keyLength++) {
+        for (let length = 0; length <= 9; length++) {
+          for (let at = 0; at <= length; at++) {
+            const body = Buffer.concat([
+              Buffer.from("abcdefghi".slice(0, at)),
+              insert,
+              Buffer.from("jklmnopqr".slice(at, length)),
+            ]);
+            const prefix = `{"${"k".repeat(keyLength)}": {"sessionId": "`;
+            const bytes = Buffer.concat([Buffer.from(prefix), body, Buffer.from('"}}')]);
+            const expected = valid
+              ? [{ key: "k".repeat(keyLength), sessionId: JSON.parse(`"${body.toString()}"`) }]
+              : undefined;
+            // A raw control byte is reported where it is; a bad escape after its backslash.
+            const offset = Buffer.byteLength(prefix) + at + (insert[0] === 0x5c ? 1 : 0);
+            for (let shift = 0; shift < 4; shift++) {
+              for (const fill of FILLS) {
+                const result = outcome(placed(bytes, shift, fill));
+                if (expected) expect(result).toMatchObject(expected.map((view) => ({ view })));
+                else if (insert.toString() === "\\u12") expect(result).toHaveProperty("offset");
+                else expect(result).toEqual({ offset });
+                cases++;
+              }
+            }
+          }
+        }
+      }
+      expect(cases).toBe(4 * 55 * 4 * FILLS.length);
+    });
+  }
+
+  it("rejects an unterminated string at every length and alignment, whatever follows the buffer", () => {
+    for (let length = 0; length <= 12; length++) {
+      const bytes = `{"key": "${"v".repeat(length)}`;
+      for (let shift = 0; shift < 4; shift++) {
+        for (const fill of FILLS) {
+          expect(outcome(placed(bytes, shift, fill))).toEqual({ offset: bytes.length });
+        }
+      }
+    }
+  });
+
+  it("passes indentation of any width at any alignment, in every line-break style", () => {
+    for (let width = 0; width <= 13; width++) {
+      for (const newline of ["\n", "\r\n", "\n\t", " \n"]) {
+        const pad = newline + " ".repeat(width);
+        const member = `"a": {${pad}"sessionId": "s",${pad}"updatedAt": [${pad}1.5${pad}]${pad}}`;
+        const text = `{${pad}${member}${pad},${pad}"b":${pad}-0${pad}}${pad}`;
+        expect(Object.keys(JSON.parse(text))).toEqual(["a", "b"]);
+        for (let shift = 0; shift < 4; shift++) {
+          for (const fill of FILLS) {
+            const [a, b] = scan(placed(text, shift, fill));
+            expect([a?.view, b?.view]).toEqual([{ key: "a", sessionId: "s" }, { key: "b" }]);
+            expect(text.slice(a?.keyStart, a?.valueEnd)).toBe(member);
+            expect(text.slice(b?.keyStart, b?.valueEnd)).toBe(`"b":${pad}-0`);
+          }
+        }
+      }
+    }
+  });
+
+  it("rejects a stray byte inside indentation at the offset where it sits", () => {
+    for (let width = 0; width <= 9; width++) {
+      for (let at = 0; at <= width; at++) {
+        for (const stray of ["\u000b", "\u0000", "x", "\u00a0"]) {
+          const indent = " ".repeat(at) + stray + " ".repeat(width - at);
+          const text = `{\n  "a": 1,\n${indent}"b": 2\n}`;
+          const offset = Buffer.byteLength(`{\n  "a": 1,\n${" ".repeat(at)}`);
+          for (let shift = 0; shift < 4; shift++) {
+            expect(outcome(placed(text, shift, 0x20))).toEqual({ offset });
+          }
+        }
+      }
+    }
+  });
+
+  it("scans a store held in a larger buffer (subarray) exactly as a copy of it", () => {
+    const text = Buffer.from(JSON.stringify(STORE, null, 2));
+    const big = Buffer.concat([Buffer.from('xx"\u0001'), text, Buffer.from('"\\'), text]);
+    const first = big.indexOf(text);
+    const last = big.lastIndexOf(text);
+    expect([first, last]).toEqual([4, 6 + text.length]);
+    const expected = outcome(text);
+    expect(expected).toHaveLength(4);
+    expect(outcome(big.subarray(first, first + text.length))).toEqual(expected);
+    expect(outcome(big.subarray(last))).toEqual(expected);
+  });
 });
 
 describe("spliceOutMembers", () => {

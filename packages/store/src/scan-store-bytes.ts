@@ -1,12 +1,24 @@
 import {
+  EntryFields,
+  matchViewField,
+  NO_FIELD,
+  NUMBER_VALUE,
+  OTHER_VALUE,
+  STRING_VALUE,
+} from "./entry-fields";
+import {
   corrupt,
-  lastString,
+  isWhitespace,
+  nextStringStop,
+  skipEscape,
   skipLiteral,
-  skipNumber,
+  skipNumberTail,
+  skipSpaces,
   skipString,
   skipWhitespace,
+  stringStopError,
   unexpected,
-  wordViewOf,
+  wordsOf,
 } from "./json-skip";
 import type { EntryView } from "./types";
 
@@ -22,15 +34,6 @@ export interface ScannedMember {
 
 const OBJECT = 1;
 const ARRAY = 2;
-// The view fields an entry's own property names may name.
-const NO_FIELD = 0;
-const SESSION_ID = 1;
-const SESSION_FILE = 2;
-const UPDATED_AT = 3;
-
-const SESSION_ID_BYTES = Buffer.from("sessionId");
-const SESSION_FILE_BYTES = Buffer.from("sessionFile");
-const UPDATED_AT_BYTES = Buffer.from("updatedAt");
 
 /**
  * Scans the bytes of a store file in one pass, without decoding the whole buffer to a string.
@@ -44,35 +47,37 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     throw corrupt(path, 0, "the file starts with a UTF-8 byte order mark (JSON allows none)");
   }
-  const words = wordViewOf(buf);
-  const rootStart = skipWhitespace(buf, words, 0);
+  const words = wordsOf(buf);
+  const shift = buf.byteOffset & 3;
+  const rootStart = skipWhitespace(buf, words, shift, 0);
   if (rootStart === n) throw corrupt(path, n, "the file holds only whitespace");
-  const fields = new EntryFields();
   const members: ScannedMember[] = [];
   let pos: number;
   if (buf[rootStart] !== 0x7b) {
     // Validate anyway, so that invalid JSON is reported as such rather than as "not an object".
-    pos = scanValue(buf, words, rootStart, path, fields);
+    pos = scanValue(buf, words, shift, rootStart, path);
   } else {
-    pos = skipWhitespace(buf, words, rootStart + 1);
+    pos = skipWhitespace(buf, words, shift, rootStart + 1);
     if (buf[pos] === 0x7d) pos++;
     while (buf[pos - 1] !== 0x7d) {
       if (buf[pos] !== 0x22) throw unexpected(buf, pos, path, "a property name in double quotes");
       const keyStart = pos;
-      pos = skipString(buf, words, pos, path);
-      const key = decodeString(buf, keyStart, pos, lastString.escaped);
-      pos = skipWhitespace(buf, words, pos);
+      let keyEnd = skipString(buf, words, shift, pos, path);
+      const keyEscaped = keyEnd < 0;
+      if (keyEscaped) keyEnd = -keyEnd;
+      pos = skipWhitespace(buf, words, shift, keyEnd);
       if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
       fields.reset();
-      pos = scanValue(buf, words, skipWhitespace(buf, words, pos + 1), path, fields);
-      members.push({ view: fields.view(buf, key), keyStart, valueEnd: pos });
-      pos = skipWhitespace(buf, words, pos);
-      if (buf[pos] === 0x2c) pos = skipWhitespace(buf, words, pos + 1);
+      pos = scanValue(buf, words, shift, skipWhitespace(buf, words, shift, pos + 1), path);
+      const view = fields.view(buf, keyStart, keyEnd, keyEscaped);
+      members.push({ view, keyStart, valueEnd: pos });
+      pos = skipWhitespace(buf, words, shift, pos);
+      if (buf[pos] === 0x2c) pos = skipWhitespace(buf, words, shift, pos + 1);
       else if (buf[pos] === 0x7d) pos++;
       else throw unexpected(buf, pos, path, "',' or '}'");
     }
   }
-  pos = skipWhitespace(buf, words, pos);
+  pos = skipWhitespace(buf, words, shift, pos);
   if (pos < n) throw unexpected(buf, pos, path, "nothing after the end of the JSON value");
   if (buf[rootStart] !== 0x7b) {
     const kind = describeValueKind(buf[rootStart] as number);
@@ -81,191 +86,161 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
   return members;
 }
 
-/**
- * Where the view fields of the entry being scanned were last seen. The last occurrence of a
- * field wins, as in JSON.parse; start -1 means absent, or last seen with the wrong type.
- */
-class EntryFields {
-  idStart = -1;
-  idEnd = 0;
-  idEscaped = false;
-  fileStart = -1;
-  fileEnd = 0;
-  fileEscaped = false;
-  updatedStart = -1;
-  updatedEnd = 0;
-
-  reset(): void {
-    this.idStart = -1;
-    this.fileStart = -1;
-    this.updatedStart = -1;
-  }
-
-  /** Records the value at [start, end) of view field `field`, or its absence if mistyped. */
-  record(field: number, first: number, start: number, end: number): void {
-    const isString = first === 0x22;
-    if (field === SESSION_ID) {
-      this.idStart = isString ? start : -1;
-      this.idEnd = end;
-      this.idEscaped = isString && lastString.escaped;
-    } else if (field === SESSION_FILE) {
-      this.fileStart = isString ? start : -1;
-      this.fileEnd = end;
-      this.fileEscaped = isString && lastString.escaped;
-    } else {
-      this.updatedStart = first === 0x2d || (first >= 0x30 && first <= 0x39) ? start : -1;
-      this.updatedEnd = end;
-    }
-  }
-
-  view(buf: Buffer, key: string): EntryView {
-    const view: EntryView = { key };
-    if (this.idStart >= 0) {
-      view.sessionId = decodeString(buf, this.idStart, this.idEnd, this.idEscaped);
-    }
-    if (this.fileStart >= 0) {
-      view.sessionFile = decodeString(buf, this.fileStart, this.fileEnd, this.fileEscaped);
-    }
-    if (this.updatedStart >= 0) view.updatedAt = numberAt(buf, this.updatedStart, this.updatedEnd);
-    return view;
-  }
-}
-
-// The open containers of scanValue, innermost last; shared, as scans never overlap.
-let containers = new Uint8Array(64);
+// State shared by all scans, as scans never overlap: the open containers of scanValue
+// (innermost last), and the view fields of the entry being scanned. A single long-lived
+// EntryFields also keeps its object shape alive, which the optimized scanner depends on.
+let containers: Uint8Array = new Uint8Array(64);
+const fields = new EntryFields();
 
 /**
  * Validates the JSON value at `pos` (whitespace already passed) and returns its end. When it is
  * an object, its own view fields go to `fields`. One loop over every token with an explicit
- * stack, so any depth JSON.parse accepts is fine; it runs once per store entry, so it gets
- * optimized early and for good instead of once, late, for the whole file.
+ * stack, so any depth JSON.parse accepts is fine. It runs once per store entry, so it gets
+ * optimized early; the common token shapes of indented stores are handled inline, because this
+ * loop is where a sweep spends most of its CPU time.
  */
 function scanValue(
   buf: Buffer,
-  words: DataView,
+  words: Int32Array,
+  shift: number,
   pos: number,
   path: string,
-  fields: EntryFields,
 ): number {
   let stack = containers;
   let depth = 0;
+  let inObject = false;
   // Set when the next token is a property name (after '{', or after ',' inside an object).
   let keyNext = false;
+  // The view field named by the property name just read at depth 1, if any.
   let field = NO_FIELD;
+  // Reads past the end give undefined, which fails every comparison below: the errors then
+  // report the end of the file.
+  let c = buf[pos] as number;
   for (;;) {
-    if (keyNext) {
-      keyNext = false;
-      if (buf[pos] !== 0x22) throw unexpected(buf, pos, path, "a property name in double quotes");
-      const nameStart = pos;
-      pos = skipString(buf, words, pos, path);
-      if (depth === 1) field = matchViewField(buf, nameStart, pos, lastString.escaped);
-      pos = skipWhitespace(buf, words, pos);
-      if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
-      pos = skipWhitespace(buf, words, pos + 1);
-    }
-
-    // `pos` is at the first byte of a value.
+    // `pos` is at the first byte `c` of a token: a property name when keyNext, else a value.
     const start = pos;
-    const c = buf[pos];
     if (c === 0x22) {
-      pos = skipString(buf, words, pos, path);
-    } else if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
-      pos = skipNumber(buf, pos, path);
-    } else if (c === 0x7b || c === 0x5b) {
-      pos = skipWhitespace(buf, words, pos + 1);
-      if (buf[pos] !== c + 2) {
-        // Not empty ('{' + 2 is '}', '[' + 2 is ']'): open it and go on with its first member.
-        if (field !== NO_FIELD) fields.record(field, c, start, pos);
-        field = NO_FIELD;
-        if (depth === stack.length) {
-          const bigger = new Uint8Array(depth * 2);
-          bigger.set(stack);
-          containers = stack = bigger;
+      // One string loop for names and values alike, so that it is compiled inline once.
+      let escaped = false;
+      pos = nextStringStop(buf, words, shift, pos + 1);
+      c = buf[pos] as number;
+      while (c !== 0x22) {
+        if (c !== 0x5c) throw stringStopError(buf, pos, path);
+        escaped = true;
+        pos = nextStringStop(buf, words, shift, skipEscape(buf, pos, path));
+        c = buf[pos] as number;
+      }
+      c = buf[++pos] as number;
+      if (keyNext) {
+        keyNext = false;
+        if (depth === 1) {
+          const length = pos - start - 2;
+          if (length === 9 || length === 11 || escaped) {
+            field = matchViewField(buf, start, pos, escaped);
+          }
         }
-        stack[depth++] = c === 0x7b ? OBJECT : ARRAY;
-        keyNext = c === 0x7b;
+        if (c !== 0x3a) {
+          pos = skipWhitespace(buf, words, shift, pos);
+          if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
+        }
+        c = buf[++pos] as number;
+        if (c === 0x20) c = buf[++pos] as number;
+        if (c <= 0x20) {
+          pos = skipWhitespace(buf, words, shift, pos);
+          c = buf[pos] as number;
+        }
+        continue;
+      }
+      if (field !== NO_FIELD) {
+        fields.record(field, STRING_VALUE, start, pos, escaped);
+        field = NO_FIELD;
+      }
+    } else if (keyNext) {
+      throw unexpected(buf, pos, path, "a property name in double quotes");
+    } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      if (c === 0x2d) c = buf[++pos] as number;
+      if (c === 0x30) {
+        c = buf[++pos] as number; // A leading zero stands alone; a digit after it is an error.
+      } else if (c >= 0x31 && c <= 0x39) {
+        do c = buf[++pos] as number;
+        while (c >= 0x30 && c <= 0x39);
+      } else {
+        throw unexpected(buf, pos, path, "a digit in a number");
+      }
+      if (c === 0x2e || c === 0x65 || c === 0x45) pos = skipNumberTail(buf, pos, path);
+      if (field !== NO_FIELD) {
+        fields.record(field, NUMBER_VALUE, start, pos, false);
+        field = NO_FIELD;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (field !== NO_FIELD) {
+        fields.record(field, OTHER_VALUE, start, pos, false);
+        field = NO_FIELD;
+      }
+      const open = c;
+      c = buf[++pos] as number;
+      if (c <= 0x20) {
+        pos = skipWhitespace(buf, words, shift, pos);
+        c = buf[pos] as number;
+      }
+      if (c !== open + 2) {
+        // Not empty ('{' + 2 is '}', '[' + 2 is ']'): open it and go on with its first member.
+        if (depth === stack.length) stack = growContainers(stack);
+        inObject = open === 0x7b;
+        stack[depth++] = inObject ? OBJECT : ARRAY;
+        keyNext = inObject;
         continue;
       }
       pos++;
-    } else if (c === 0x74) {
-      pos = skipLiteral(buf, pos, "true", path);
-    } else if (c === 0x66) {
-      pos = skipLiteral(buf, pos, "false", path);
-    } else if (c === 0x6e) {
-      pos = skipLiteral(buf, pos, "null", path);
+    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+      pos = skipLiteral(buf, pos, path);
+      if (field !== NO_FIELD) {
+        fields.record(field, OTHER_VALUE, start, pos, false);
+        field = NO_FIELD;
+      }
     } else {
       throw unexpected(buf, pos, path, "a value");
     }
-    if (field !== NO_FIELD) {
-      fields.record(field, c as number, start, pos);
-      field = NO_FIELD;
-    }
 
     // A value is complete: close every container it completes, then go on to the next value.
+    c = buf[pos] as number;
     for (;;) {
       if (depth === 0) return pos;
-      pos = skipWhitespace(buf, words, pos);
-      const inObject = stack[depth - 1] === OBJECT;
-      const next = buf[pos];
-      if (next === 0x2c) {
-        pos = skipWhitespace(buf, words, pos + 1);
+      if (c === 0x2c) {
+        c = buf[++pos] as number;
+        if (c === 0x0a) {
+          pos = skipSpaces(buf, words, shift, pos + 1);
+          c = buf[pos] as number;
+        }
+        if (c <= 0x20) {
+          pos = skipWhitespace(buf, words, shift, pos);
+          c = buf[pos] as number;
+        }
         keyNext = inObject;
         break;
       }
-      if (next !== (inObject ? 0x7d : 0x5d)) {
+      if (c === (inObject ? 0x7d : 0x5d)) {
+        c = buf[++pos] as number;
+        depth--;
+        inObject = depth > 0 && stack[depth - 1] === OBJECT;
+      } else if (c === 0x0a) {
+        pos = skipSpaces(buf, words, shift, pos + 1);
+        c = buf[pos] as number;
+      } else if (isWhitespace(c)) {
+        pos = skipWhitespace(buf, words, shift, pos);
+        c = buf[pos] as number;
+      } else {
         throw unexpected(buf, pos, path, inObject ? "',' or '}'" : "',' or ']'");
       }
-      pos++;
-      depth--;
     }
   }
 }
 
-/** Decodes the JSON string token at [start, end) (quotes included). */
-function decodeString(buf: Buffer, start: number, end: number, escaped: boolean): string {
-  // Slices start and end at ASCII quotes, so decoding them alone gives the same characters
-  // (U+FFFD for invalid UTF-8 included) as decoding the whole file.
-  return escaped
-    ? (JSON.parse(buf.toString("utf8", start, end)) as string)
-    : buf.toString("utf8", start + 1, end - 1);
-}
-
-/** Which view field, if any, the property name token at [start, end) names. */
-function matchViewField(buf: Buffer, start: number, end: number, escaped: boolean): number {
-  const length = end - start - 2;
-  if (length === 9) {
-    if (bytesAt(buf, start + 1, SESSION_ID_BYTES)) return SESSION_ID;
-    if (bytesAt(buf, start + 1, UPDATED_AT_BYTES)) return UPDATED_AT;
-    return NO_FIELD;
-  }
-  if (length === 11) return bytesAt(buf, start + 1, SESSION_FILE_BYTES) ? SESSION_FILE : NO_FIELD;
-  if (!escaped) return NO_FIELD;
-  const name = decodeString(buf, start, end, true);
-  if (name === "sessionId") return SESSION_ID;
-  if (name === "sessionFile") return SESSION_FILE;
-  return name === "updatedAt" ? UPDATED_AT : NO_FIELD;
-}
-
-/** The value of the JSON number token at [start, end), as JSON.parse reads it. */
-function numberAt(buf: Buffer, start: number, end: number): number {
-  // Up to 15 digits, an integer is exact when built digit by digit (epoch ms has 13).
-  const negative = buf[start] === 0x2d;
-  let value = 0;
-  let i = negative ? start + 1 : start;
-  if (end - i <= 15) {
-    for (; i < end; i++) {
-      const digit = (buf[i] as number) - 0x30;
-      if (digit < 0 || digit > 9) break;
-      value = value * 10 + digit;
-    }
-    if (i === end) return negative ? -value : value;
-  }
-  return Number(buf.toString("latin1", start, end));
-}
-
-function bytesAt(buf: Buffer, at: number, pattern: Buffer): boolean {
-  for (let k = 0; k < pattern.length; k++) if (buf[at + k] !== pattern[k]) return false;
-  return true;
+function growContainers(stack: Uint8Array): Uint8Array {
+  const bigger = new Uint8Array(stack.length * 2);
+  bigger.set(stack);
+  containers = bigger;
+  return bigger;
 }
 
 function describeValueKind(first: number): string {

@@ -232,6 +232,24 @@ function expectedView(key: string, value: unknown): EntryView {
 
 const slice = (buf: Buffer, m: ScannedMember): Buffer => buf.subarray(m.keyStart, m.valueEnd);
 
+const ELSEWHERE_FILLS = [0x22, 0x5c, 0x00] as const;
+
+/** A copy of `bytes` that starts `shift` bytes into a larger buffer filled with `fill`. */
+function placed(bytes: Buffer, shift: number, fill: number | undefined): Buffer {
+  const backing = Buffer.alloc(shift + bytes.length + 5, fill);
+  bytes.copy(backing, shift);
+  return backing.subarray(shift, shift + bytes.length);
+}
+
+function scanOutcome(buf: Buffer): ScannedMember[] | { offset: number } {
+  try {
+    return scanStoreBytes(buf, "fuzz.json");
+  } catch (error) {
+    if (error instanceof StoreCorruptError) return { offset: error.offset };
+    throw error;
+  }
+}
+
 /**
  * Runs one differential case: `unchangedBefore` is how many leading bytes are known to be a
  * prefix of a valid text (a rejection must then point at or after them).
@@ -240,11 +258,16 @@ function check(buf: Buffer, removeBits: boolean[], unchangedBefore: number, coun
   counts.cases++;
   const text = buf.toString("utf8");
   const parsed = parseOrUndefined(text);
+  // The scanner reads aligned words: the same bytes at another alignment, amid bytes that mean
+  // something in JSON, must scan the same.
+  const elsewhere = scanOutcome(placed(buf, counts.cases % 4, ELSEWHERE_FILLS[counts.cases % 3]));
   let members: ScannedMember[];
   try {
     members = scanStoreBytes(buf, "fuzz.json");
+    expect(elsewhere).toEqual(members);
   } catch (error) {
     if (!(error instanceof StoreCorruptError)) throw error;
+    expect(elsewhere).toEqual({ offset: error.offset });
     // JSON.parse must reject it too, or it must be valid JSON that is not an object.
     expect(parsed === undefined || !isPlainObject(parsed.value), text).toBe(true);
     const lowest = parsed === undefined ? unchangedBefore : 0;
