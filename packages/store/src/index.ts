@@ -60,5 +60,5 @@ export {
   storeLockPath,
   withStoreLock,
 } from "./with-store-lock";
-/** Crash-safe replace of a file (temp, fsync, rename, fsync dir), keeping its mode; throws STORE_IO. */
-export { type WriteFileAtomicOptions, writeFileAtomic } from "./write-file-atomic";
+/** Crash-safe replace of a file (temp, fsync, rename, fsync dir) from text, bytes or chunks, keeping its mode; throws STORE_IO. */
+export { type FileData, type WriteFileAtomicOptions, writeFileAtomic } from "./write-file-atomic";

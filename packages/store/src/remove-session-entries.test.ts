@@ -108,6 +108,23 @@ describe("removeSessionEntries", () => {
     expect(await readFile(store(), "utf8")).toBe('{"b": {"sessionId": "b"}, "c": 1}');
   });
 
+  it("writes more surviving ranges than one writev takes (IOV_MAX) byte for byte", async () => {
+    // Removing every other entry leaves one range per survivor: 2,500 > 1,024.
+    const big = Object.fromEntries(
+      Array.from({ length: 5_000 }, (_, i) => [`k${i}`, { sessionId: `s${i}`, updatedAt: i }]),
+    );
+    const odd = (view: EntryView) => Number(view.key.slice(1)) % 2 === 1;
+    await writeFile(store(), JSON.stringify(big, null, 2));
+    const dry = await removeSessionEntries(store(), odd, { dryRun: true });
+    const result = await removeSessionEntries(store(), odd);
+    const kept = Object.fromEntries(Object.entries(big).filter((_, i) => i % 2 === 0));
+    const after = await readFile(store(), "utf8");
+    expect(after).toBe(JSON.stringify(kept, null, 2));
+    expect(result.removed).toHaveLength(2_500);
+    expect(result.bytesAfter).toBe(Buffer.byteLength(after));
+    expect(dry.bytesAfter).toBe(result.bytesAfter);
+  });
+
   it("does not write when nothing is selected: same inode, mtime and bytes", async () => {
     await writeFile(store(), JSON.stringify(STORE, null, 2));
     const before = await snapshotFile(store());

@@ -4,7 +4,7 @@ import { errnoCode, storeIoError } from "./errors";
 import { invalidateStoreCache } from "./load-session-store";
 import { groupMembersByKey, type KeyGroup } from "./read-session-entry-views";
 import { readStoreFile } from "./read-store-file";
-import { scanStoreBytes, spliceOutMembers } from "./scan-store-bytes";
+import { keptRanges, scanStoreBytes } from "./scan-store-bytes";
 import type { EntryView, LockOptions, RemoveEntriesResult } from "./types";
 import { withStoreLock } from "./with-store-lock";
 import { writeFileAtomically } from "./write-file-atomic";
@@ -60,16 +60,26 @@ export async function removeSessionEntries(
       }
       if (removed.length === 0) return { ...unchanged(file.buf.length), remainingSessionIds };
 
-      const next = spliceOutMembers(file.buf, members, removeIndices);
+      // The surviving byte ranges are written straight from the buffer read, never copied (a
+      // large store keeps most of its bytes); a dry run only adds up their lengths.
+      const kept = keptRanges(file.buf, members, removeIndices);
+      let bytesAfter = 0;
+      const chunks: Buffer[] = [];
+      for (let k = 0; k < kept.length; k += 2) {
+        const start = kept[k] as number;
+        const end = kept[k + 1] as number;
+        bytesAfter += end - start;
+        if (!dryRun) chunks.push(file.buf.subarray(start, end));
+      }
       if (!dryRun) {
-        await writeFileAtomically(path, next, { mode: file.mode, beforeRename: lock.assertHeld });
+        await writeFileAtomically(path, chunks, { mode: file.mode, beforeRename: lock.assertHeld });
         invalidateStoreCache(path);
       }
       return {
         removed,
         remainingSessionIds,
         bytesBefore: file.buf.length,
-        bytesAfter: next.length,
+        bytesAfter,
         written: !dryRun,
       };
     },

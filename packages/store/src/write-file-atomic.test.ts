@@ -77,4 +77,32 @@ describe("writeFileAtomic", () => {
     expect(await readFile(path, "utf8")).toBe("old");
     expect(await tempFilesIn(dir())).toEqual([]);
   });
+
+  it("writes a list of chunks back to back, empty chunks and more than IOV_MAX included", async () => {
+    const path = join(dir(), "sessions.json");
+    const source = Buffer.from(Array.from({ length: 3_000 }, (_, i) => `${i},`).join(""));
+    // Uneven chunks, some empty, views into one buffer as the store writes them.
+    const chunks: Uint8Array[] = [];
+    for (let at = 0, size = 0; at < source.length; at += size) {
+      size = at % 7 === 0 ? 0 : 1 + (at % 13);
+      chunks.push(source.subarray(at, Math.min(source.length, at + (size || 1))));
+      if (size === 0) {
+        chunks.push(new Uint8Array(0));
+        size = 1;
+      }
+    }
+    expect(chunks.length).toBeGreaterThan(1_024);
+    await writeFile(path, "old", { mode: 0o640 });
+    await writeFileAtomic(path, chunks);
+    expect(await readFile(path)).toEqual(source);
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+    expect(await tempFilesIn(dir())).toEqual([]);
+  });
+
+  it("writes an empty file from no chunks", async () => {
+    const path = join(dir(), "empty.json");
+    await writeFileAtomic(path, []);
+    expect(await readFile(path, "utf8")).toBe("");
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
 });

@@ -5,6 +5,11 @@ import { errnoCode, isStoreError, storeIoError } from "./errors";
 
 /** Mode of files this package creates: the store holds credentials-adjacent data, owner only. */
 export const NEW_FILE_MODE = 0o600;
+/** Buffers per `writev` call: Linux's IOV_MAX. */
+const MAX_IOVECS = 1024;
+
+/** File content: text (written as UTF-8), bytes, or byte chunks written back to back. */
+export type FileData = string | Uint8Array | readonly Uint8Array[];
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -18,12 +23,13 @@ interface InternalWriteOptions extends WriteFileAtomicOptions {
 }
 
 /**
- * Replaces `path` atomically: readers see the old or the new content, never a mix, even if the
- * process is killed. Throws StoreError STORE_IO (temp file removed) when any step fails.
+ * Replaces `path` atomically with `data` (a list of chunks is written back to back, uncopied):
+ * readers see the old or the new content, never a mix, even if the process is killed. Throws
+ * StoreError STORE_IO (temp file removed) when any step fails.
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: FileData,
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
   await writeFileAtomically(path, data, options);
@@ -32,7 +38,7 @@ export async function writeFileAtomic(
 /** {@link writeFileAtomic} plus a hook that may veto the final rename (used for lock checks). */
 export async function writeFileAtomically(
   path: string,
-  data: string | Uint8Array,
+  data: FileData,
   options: InternalWriteOptions = {},
 ): Promise<void> {
   const target = await resolveSymlinkTarget(path);
@@ -46,7 +52,8 @@ export async function writeFileAtomically(
   let handle: FileHandle | undefined;
   try {
     handle = await open(tempPath, "wx", mode);
-    await handle.writeFile(data);
+    if (typeof data === "string" || data instanceof Uint8Array) await handle.writeFile(data);
+    else await writeChunks(handle, data);
     // open() applies the umask; chmod makes the final mode exactly what was asked for.
     await handle.chmod(mode);
     await handle.sync();
@@ -60,6 +67,27 @@ export async function writeFileAtomically(
     throw isStoreError(error) ? error : storeIoError(target, "write", error);
   }
   await syncDirectory(dir);
+}
+
+/** Writes `chunks` in order with as few `writev` calls as IOV_MAX allows, resuming short writes. */
+async function writeChunks(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  const pending = chunks.filter((chunk) => chunk.byteLength > 0);
+  let next = 0;
+  while (next < pending.length) {
+    const batch = pending.slice(next, next + MAX_IOVECS);
+    let { bytesWritten } = await handle.writev(batch);
+    if (bytesWritten === 0) throw new Error("writev wrote nothing");
+    // Skip what was written; a chunk written only in part is resumed from where it stopped.
+    while (next < pending.length) {
+      const chunk = pending[next] as Uint8Array;
+      if (bytesWritten < chunk.byteLength) {
+        pending[next] = chunk.subarray(bytesWritten);
+        break;
+      }
+      bytesWritten -= chunk.byteLength;
+      next++;
+    }
+  }
 }
 
 /** Writes through a symlinked store file instead of replacing the link with a plain file. */
