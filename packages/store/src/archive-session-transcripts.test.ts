@@ -1,10 +1,12 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDir } from "../test/helpers/temp-dir";
 import {
   type ArchiveSessionTranscriptsParams,
   archiveSessionTranscripts,
+  archiveSessionTranscriptsBatch,
+  type TranscriptSession,
 } from "./archive-session-transcripts";
 
 const NOW = Date.parse("2026-02-14T10:30:00.123Z");
@@ -105,5 +107,165 @@ describe("archiveSessionTranscripts", () => {
 
   it("throws RangeError for an invalid nowMs", async () => {
     await expect(archive({ nowMs: Number.NaN })).rejects.toThrow(RangeError);
+  });
+});
+
+describe("archiveSessionTranscriptsBatch", () => {
+  const dir = useTempDir();
+  const storePath = () => join(dir(), "sessions.json");
+  const batch = (sessions: TranscriptSession[], dryRun = false) =>
+    archiveSessionTranscriptsBatch({
+      storePath: storePath(),
+      sessions,
+      reason: "deleted",
+      nowMs: NOW,
+      dryRun,
+    });
+  /** `count` sessions s0..s<count-1>, of which every `every`-th has a transcript. */
+  async function sessionsWithTranscripts(count: number, every: number) {
+    const sessions: TranscriptSession[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < count; i++) {
+      sessions.push({ sessionId: `s${i}` });
+      if (i % every === 0) {
+        await writeFile(join(dir(), `s${i}.jsonl`), `t${i}`);
+        expected.push(join(dir(), `s${i}.jsonl`));
+      }
+    }
+    return { sessions, expected };
+  }
+
+  it("archives exactly the existing transcripts of many sessions, in session order", async () => {
+    const { sessions, expected } = await sessionsWithTranscripts(200, 7);
+    await writeFile(join(dir(), "unrelated.jsonl"), "u");
+    // Reversed, to show the order follows the sessions, not the directory listing.
+    const archived = await batch([...sessions].reverse());
+    expect(archived).toEqual([...expected].reverse());
+    const names = (await readdir(dir())).sort();
+    expect(names).toEqual(
+      [
+        "unrelated.jsonl",
+        ...expected.map((path) => `${path.slice(dir().length + 1)}.deleted.${STAMP}`),
+      ].sort(),
+    );
+    expect(await readFile(join(dir(), `s7.jsonl.deleted.${STAMP}`), "utf8")).toBe("t7");
+  });
+
+  it("dry run reports exactly what the real run then archives, and renames nothing", async () => {
+    const { sessions } = await sessionsWithTranscripts(50, 3);
+    sessions.push({ sessionId: "s0", sessionFile: "s3.jsonl" }, { sessionId: "bad/id" });
+    const before = (await readdir(dir())).sort();
+    const planned = await batch(sessions, true);
+    expect((await readdir(dir())).sort()).toEqual(before);
+    expect(await batch(sessions)).toEqual(planned);
+    expect(planned).toHaveLength(17);
+  });
+
+  it("archives a transcript named by several sessions once, for the first that names it", async () => {
+    await writeFile(join(dir(), "shared.jsonl"), "x");
+    await writeFile(join(dir(), "b.jsonl"), "b");
+    const archived = await batch([
+      { sessionId: "a", sessionFile: "shared.jsonl" },
+      { sessionId: "b", sessionFile: join(dir(), "shared.jsonl") },
+      { sessionId: "shared" },
+      { sessionId: "b" },
+    ]);
+    expect(archived).toEqual([join(dir(), "shared.jsonl"), join(dir(), "b.jsonl")]);
+    expect((await readdir(dir())).sort()).toEqual(
+      [`b.jsonl.deleted.${STAMP}`, `shared.jsonl.deleted.${STAMP}`].sort(),
+    );
+  });
+
+  // Few sessions are probed with one lstat per name, many with one directory listing: both must
+  // see links, directories, non-transcripts and letter case the same way.
+  it.each([
+    ["a few sessions (lstat per name)", 0],
+    ["many sessions (one directory listing)", 100],
+  ])(
+    "with %s, follows links only to transcripts inside, and skips everything else",
+    async (_label, padding) => {
+      const outside = join(dir(), "outside");
+      const store = join(dir(), "store");
+      await mkdir(outside);
+      await mkdir(store);
+      await mkdir(join(store, "dir.jsonl"));
+      await writeFile(join(store, "real.jsonl"), "real");
+      await writeFile(join(store, "notes.txt"), "notes");
+      await writeFile(join(store, "lower.jsonl"), "lower");
+      await writeFile(join(store, "Upper.jsonl"), "upper");
+      await writeFile(join(outside, "secret.jsonl"), "secret");
+      await symlink(join(store, "real.jsonl"), join(store, "link.jsonl"));
+      await symlink(join(outside, "secret.jsonl"), join(store, "out.jsonl"));
+      // Where the file system ignores letter case, "LOWER.jsonl" is "lower.jsonl" and is archived
+      // like any transcript; where it does not, neither differently-cased name exists.
+      const ignoresCase = await stat(join(store, "LOWER.jsonl")).then(
+        () => true,
+        () => false,
+      );
+      const sessions: TranscriptSession[] = [
+        { sessionId: "x1", sessionFile: "link.jsonl" },
+        { sessionId: "out" },
+        { sessionId: "dir" },
+        { sessionId: "x2", sessionFile: "notes.txt" },
+        { sessionId: "LOWER" },
+        { sessionId: "upper" },
+        ...Array.from({ length: padding }, (_, i) => ({ sessionId: `absent-${i}` })),
+      ];
+      const archived = await archiveSessionTranscriptsBatch({
+        storePath: join(store, "sessions.json"),
+        sessions,
+        reason: "reset",
+        nowMs: NOW,
+      });
+      const names = (await readdir(store)).sort();
+      expect(await readFile(join(outside, "secret.jsonl"), "utf8")).toBe("secret");
+      if (ignoresCase) {
+        expect(archived).toHaveLength(3);
+        expect(names).toHaveLength(8);
+        return;
+      }
+      expect(archived).toEqual([join(store, "real.jsonl")]);
+      expect(names).toEqual(
+        [
+          "Upper.jsonl",
+          "dir.jsonl",
+          "link.jsonl",
+          "lower.jsonl",
+          "notes.txt",
+          "out.jsonl",
+          `real.jsonl.reset.${STAMP}`,
+        ].sort(),
+      );
+    },
+  );
+
+  it("gives each of many colliding transcripts its own counter suffix", async () => {
+    const { sessions, expected } = await sessionsWithTranscripts(40, 1);
+    for (let i = 0; i < 40; i += 2)
+      await writeFile(join(dir(), `s${i}.jsonl.deleted.${STAMP}`), "old");
+    expect(await batch(sessions)).toEqual(expected);
+    for (let i = 0; i < 40; i++) {
+      const archive = join(dir(), `s${i}.jsonl.deleted.${STAMP}${i % 2 === 0 ? ".1" : ""}`);
+      expect(await readFile(archive, "utf8")).toBe(`t${i}`);
+    }
+    expect(await readFile(join(dir(), `s0.jsonl.deleted.${STAMP}`), "utf8")).toBe("old");
+  });
+
+  it("returns [] for no sessions or a missing store dir, and throws RangeError for a bad nowMs", async () => {
+    expect(await batch([])).toEqual([]);
+    const missing = await archiveSessionTranscriptsBatch({
+      storePath: join(dir(), "missing", "sessions.json"),
+      sessions: [{ sessionId: "a" }],
+      reason: "deleted",
+    });
+    expect(missing).toEqual([]);
+    await expect(
+      archiveSessionTranscriptsBatch({
+        storePath: storePath(),
+        sessions: [],
+        reason: "deleted",
+        nowMs: Number.POSITIVE_INFINITY,
+      }),
+    ).rejects.toThrow(RangeError);
   });
 });

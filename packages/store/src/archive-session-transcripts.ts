@@ -1,30 +1,42 @@
-import { link, lstat, realpath, rename, unlink } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstat, realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { formatArchiveStamp } from "./archive-stamp";
-import { errnoCode } from "./errors";
+import { mapBounded } from "./map-bounded";
+import { type NameKind, probeDirectoryNames } from "./probe-directory-names";
+import { renameWithoutOverwrite } from "./rename-without-overwrite";
 import type { ArchiveReason } from "./types";
 
 /** sessionIds that are safe as a file name: no separators, no leading dot, bounded length. */
 const SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
 /** Only transcripts are ever archived, whatever an entry's `sessionFile` names. */
 const TRANSCRIPT_SUFFIX = ".jsonl";
-/** Collision counters tried before giving up on one transcript. */
-const MAX_COUNTER = 1_000;
-/** `link` errors meaning "hard links not supported here", not "cannot archive". */
-const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"]);
+/** No separator (nor a drive colon), not "." or "..": an entry of the store dir itself. */
+const PLAIN_NAME = /^(?!\.\.?$)[^/\\:]+$/;
+/** File system calls in flight at once: enough to keep libuv's thread pool busy, no more. */
+const PARALLEL = 16;
 
-/** What to archive: one session's transcripts, located from its store entry. */
-export interface ArchiveSessionTranscriptsParams {
+/** One session whose transcripts to archive, located from its store entry. */
+export interface TranscriptSession {
   sessionId: string;
   /** The entry's `sessionFile`: absolute, or relative to the store's directory. */
-  sessionFile?: string;
+  sessionFile?: string | undefined;
+}
+
+/** What to archive: the transcripts of many sessions of one store. */
+export interface ArchiveSessionTranscriptsBatchParams {
   storePath: string;
+  sessions: readonly TranscriptSession[];
   reason: ArchiveReason;
-  /** The archive time written into the name; defaults to the wall clock. */
+  /** The archive time written into the names; defaults to the wall clock. */
   nowMs?: number;
   /** Report what would be archived without renaming anything. */
   dryRun?: boolean;
 }
+
+/** What to archive: one session's transcripts, located from its store entry. */
+export interface ArchiveSessionTranscriptsParams
+  extends TranscriptSession,
+    Omit<ArchiveSessionTranscriptsBatchParams, "sessions"> {}
 
 /**
  * Renames a session's transcripts to `<file>.<reason>.<stamp>` (SPEC §1.4), never overwriting an
@@ -34,45 +46,118 @@ export interface ArchiveSessionTranscriptsParams {
 export async function archiveSessionTranscripts(
   params: ArchiveSessionTranscriptsParams,
 ): Promise<string[]> {
+  const { sessionId, sessionFile, ...rest } = params;
+  return archiveSessionTranscriptsBatch({ ...rest, sessions: [{ sessionId, sessionFile }] });
+}
+
+/**
+ * {@link archiveSessionTranscripts} for many sessions of one store at once: the store dir is
+ * resolved, the stamp formatted and the dir listed once, and only transcripts that exist are
+ * checked and renamed (several at a time). Returns the original paths archived (dry run: that
+ * would be), each once, in session order; throws only for a bad `nowMs`.
+ */
+export async function archiveSessionTranscriptsBatch(
+  params: ArchiveSessionTranscriptsBatchParams,
+): Promise<string[]> {
   const stamp = formatArchiveStamp(params.nowMs ?? Date.now());
-  if (typeof params.sessionId !== "string" || !SESSION_ID.test(params.sessionId)) return [];
   const storeDir = dirname(resolve(params.storePath));
+  const candidates = candidatePaths(params.sessions, storeDir);
+  if (candidates.length === 0) return [];
   const realStoreDir = await realpath(storeDir).catch(() => null);
   if (realStoreDir === null) return [];
 
-  const archived: string[] = [];
+  // Candidates named directly in the store dir (nearly all) are looked up in one listing.
+  const directNames: string[] = [];
+  for (const candidate of candidates) if (candidate.name !== null) directNames.push(candidate.name);
+  const kindOf = await probeDirectoryNames(realStoreDir, directNames, PARALLEL);
+  const resolved = candidates.map((candidate) => locate(candidate, kindOf, realStoreDir));
+  // Links, subdirectories and paths elsewhere get the full check, a few at a time.
+  const toCheck: number[] = [];
+  resolved.forEach((inside, index) => {
+    if (inside === FULL_CHECK) toCheck.push(index);
+  });
+  await mapBounded(toCheck, PARALLEL, async (index) => {
+    const { name, path } = candidates[index] as Candidate;
+    resolved[index] = await resolveInside(path ?? join(storeDir, name as string), realStoreDir);
+  });
+
+  // A transcript named by several sessions or candidates is archived once, for the first.
   const seen = new Set<string>();
-  for (const candidate of candidatePaths(params, storeDir)) {
-    const inside = await resolveInside(candidate, realStoreDir);
-    if (inside === null || seen.has(inside.realPath)) continue;
+  const found: Inside[] = [];
+  for (const inside of resolved) {
+    if (inside === null || inside === FULL_CHECK || seen.has(inside.realPath)) continue;
     seen.add(inside.realPath);
-    // Reported under the caller's store dir, naming the file that was actually renamed.
-    const reported = join(storeDir, inside.relativePath);
-    if (params.dryRun) {
-      archived.push(reported);
-      continue;
-    }
-    const target = `${inside.realPath}.${params.reason}.${stamp}`;
-    if ((await renameWithoutOverwrite(inside.realPath, target)) !== null) archived.push(reported);
+    found.push(inside);
   }
-  return archived;
+  // Reported under the caller's store dir, naming the file that was actually renamed.
+  const reported = (inside: Inside) => join(storeDir, inside.relativePath);
+  if (params.dryRun) return found.map(reported);
+  const archives = await mapBounded(found, PARALLEL, (inside) =>
+    renameWithoutOverwrite(inside.realPath, `${inside.realPath}.${params.reason}.${stamp}`),
+  );
+  return found.filter((_, index) => archives[index] !== null).map(reported);
 }
 
-function candidatePaths(params: ArchiveSessionTranscriptsParams, storeDir: string): string[] {
-  const candidates: string[] = [];
-  const { sessionFile } = params;
-  if (typeof sessionFile === "string" && sessionFile.trim() !== "" && !sessionFile.includes("\0")) {
-    candidates.push(resolve(storeDir, sessionFile));
+interface Candidate {
+  /** The file name when the candidate lies directly in the store dir, else null. */
+  name: string | null;
+  /** Absolute path resolved against the (unresolved) store dir; null: `<storeDir>/<name>`. */
+  path: string | null;
+}
+
+/** A candidate that may be archived: its real path and its path relative to the real store dir. */
+interface Inside {
+  realPath: string;
+  relativePath: string;
+}
+
+/** Per session with a safe sessionId: its `sessionFile` (if any), then `<sessionId>.jsonl`. */
+function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const { sessionId, sessionFile } of sessions) {
+    // An unsafe sessionId disqualifies the whole session, its sessionFile included.
+    if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) continue;
+    if (
+      typeof sessionFile === "string" &&
+      sessionFile.trim() !== "" &&
+      !sessionFile.includes("\0")
+    ) {
+      candidates.push(sessionFileCandidate(sessionFile, storeDir));
+    }
+    // A safe sessionId has no separator and no leading dot: the name needs no path arithmetic.
+    candidates.push({ name: `${sessionId}${TRANSCRIPT_SUFFIX}`, path: null });
   }
-  candidates.push(join(storeDir, `${params.sessionId}${TRANSCRIPT_SUFFIX}`));
   return candidates;
 }
 
-/** The candidate's real path and its path relative to the real store dir, if it may be archived. */
-async function resolveInside(
-  candidate: string,
+/** A `sessionFile` candidate; a bare file name (the usual case) needs no path arithmetic. */
+function sessionFileCandidate(sessionFile: string, storeDir: string): Candidate {
+  if (PLAIN_NAME.test(sessionFile)) return { name: sessionFile, path: null };
+  const path = resolve(storeDir, sessionFile);
+  return { name: dirname(path) === storeDir ? basename(path) : null, path };
+}
+
+/** Marks a candidate that only the full path check can decide. */
+const FULL_CHECK = Symbol("full check");
+
+/** Where a candidate lives, if it may be archived, as far as the probe tells; no I/O. */
+function locate(
+  candidate: Candidate,
+  kindOf: (name: string) => NameKind,
   realStoreDir: string,
-): Promise<{ realPath: string; relativePath: string } | null> {
+): Inside | null | typeof FULL_CHECK {
+  const { name } = candidate;
+  if (name === null) return FULL_CHECK;
+  const kind = kindOf(name);
+  if (kind === "check") return FULL_CHECK;
+  // A regular file (not a link) directly in the real store dir: its real path is known, and a
+  // normalized base name is never "" or "..", so it is strictly inside.
+  if (kind !== "file" || !name.endsWith(TRANSCRIPT_SUFFIX)) return null;
+  return { realPath: join(realStoreDir, name), relativePath: name };
+}
+
+/** The full check: real path (symlinks resolved) strictly inside, a `.jsonl` regular file. */
+async function resolveInside(candidate: string, realStoreDir: string): Promise<Inside | null> {
   try {
     const realPath = await realpath(candidate);
     const relativePath = relative(realStoreDir, realPath);
@@ -87,50 +172,5 @@ async function resolveInside(
     return { realPath, relativePath };
   } catch {
     return null; // missing, unreadable or a dangling link: nothing to archive
-  }
-}
-
-/**
- * Renames `source` to `target`, or `target.<n>` for the first free n. `link` fails if the name
- * exists, so an archive can never be overwritten, even by a concurrent archiver; the source name
- * is unlinked after. Where hard links are unsupported it falls back to check-then-rename, which
- * leaves a tiny race window. Returns the archive path, or null if the file could not be archived.
- */
-async function renameWithoutOverwrite(source: string, target: string): Promise<string | null> {
-  for (let counter = 0; counter <= MAX_COUNTER; counter++) {
-    const candidate = counter === 0 ? target : `${target}.${counter}`;
-    try {
-      await link(source, candidate);
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === "EEXIST") continue;
-      if (code !== undefined && NO_HARD_LINKS.has(code)) {
-        if (await exists(candidate)) continue;
-        return rename(source, candidate).then(
-          () => candidate,
-          () => null,
-        );
-      }
-      return null;
-    }
-    try {
-      await unlink(source);
-    } catch (error) {
-      // Someone else removed the source meanwhile: our link is then the only copy, keep it.
-      if (errnoCode(error) === "ENOENT") return candidate;
-      await unlink(candidate).catch(() => undefined);
-      return null;
-    }
-    return candidate;
-  }
-  return null;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    return errnoCode(error) !== "ENOENT";
   }
 }

@@ -1,7 +1,10 @@
-/** Archives a session's transcripts as `<file>.<reason>.<stamp>`; skips unsafe candidates, never throws for them. */
+/** Archives sessions' transcripts as `<file>.<reason>.<stamp>` (one or many per call); skips unsafe candidates, throws only for a bad nowMs. */
 export {
+  type ArchiveSessionTranscriptsBatchParams,
   type ArchiveSessionTranscriptsParams,
   archiveSessionTranscripts,
+  archiveSessionTranscriptsBatch,
+  type TranscriptSession,
 } from "./archive-session-transcripts";
 /** Archive name helpers: format/parse the `<stamp>` of `<file>.deleted.<stamp>`; parse never throws. */
 export {

@@ -1,7 +1,11 @@
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { archiveSessionTranscripts } from "../src/archive-session-transcripts";
+import {
+  archiveSessionTranscripts,
+  archiveSessionTranscriptsBatch,
+  type TranscriptSession,
+} from "../src/archive-session-transcripts";
 import { formatArchiveStamp } from "../src/archive-stamp";
 import { cleanupArchivedTranscripts } from "../src/cleanup-archived-transcripts";
 import { useTempDir } from "./helpers/temp-dir";
@@ -130,6 +134,63 @@ describe("path safety of archiving and cleanup (SPEC §2.3, §6)", () => {
     expectOnlyRenames(before, await tree(root()), {
       "store/..foo.jsonl": `store/..foo.jsonl.deleted.${STAMP}`,
       "store/sub/deep.jsonl": `store/sub/deep.jsonl.deleted.${STAMP}`,
+      "store/ok.jsonl": `store/ok.jsonl.deleted.${STAMP}`,
+    });
+  });
+
+  it("a batch of every unsafe and safe candidate at once archives only the safe ones", async () => {
+    const { store, storePath } = await layout();
+    const before = await tree(root());
+    const sessions: TranscriptSession[] = [
+      ...[
+        "../x.jsonl",
+        join(root(), "outside", "passwd"),
+        join(root(), "outside", "secret.jsonl"),
+        join(root(), "sibling", "abc.jsonl"),
+        "link-out.jsonl",
+        "dir-out/abc.jsonl",
+        "sub/../../outside/abc.jsonl",
+        "sub",
+        "sessions.json",
+        ".",
+        "..",
+      ].map((sessionFile) => ({ sessionId: "none", sessionFile })),
+      ...["../../x", "../x", "a/b", ".hidden", "a".repeat(200), "", "ok\u0000"].map(
+        (sessionId) => ({ sessionId, sessionFile: "ok.jsonl" }),
+      ),
+      { sessionId: "none", sessionFile: "..foo.jsonl" },
+      { sessionId: "none", sessionFile: "sub/deep.jsonl" },
+      { sessionId: "a" },
+      // Enough sessions without a transcript that the store dir is listed, not probed per name.
+      ...Array.from({ length: 30 }, (_, i) => ({ sessionId: `absent-${i}` })),
+    ];
+    const archived = await archiveSessionTranscriptsBatch({
+      storePath,
+      sessions,
+      reason: "deleted",
+      nowMs: NOW,
+    });
+    expect(archived).toEqual([
+      join(store, "..foo.jsonl"),
+      join(store, "sub", "deep.jsonl"),
+      join(store, "a.jsonl"),
+    ]);
+    // Through the symlinked store dir: the real dir's file, reported under the link.
+    const viaLink = await archiveSessionTranscriptsBatch({
+      storePath: join(root(), "store-link", "sessions.json"),
+      sessions: [
+        { sessionId: "none", sessionFile: "../outside/abc.jsonl" },
+        { sessionId: "ok" },
+        ...Array.from({ length: 30 }, (_, i) => ({ sessionId: `absent-${i}` })),
+      ],
+      reason: "deleted",
+      nowMs: NOW,
+    });
+    expect(viaLink).toEqual([join(root(), "store-link", "ok.jsonl")]);
+    expectOnlyRenames(before, await tree(root()), {
+      "store/..foo.jsonl": `store/..foo.jsonl.deleted.${STAMP}`,
+      "store/sub/deep.jsonl": `store/sub/deep.jsonl.deleted.${STAMP}`,
+      "store/a.jsonl": `store/a.jsonl.deleted.${STAMP}`,
       "store/ok.jsonl": `store/ok.jsonl.deleted.${STAMP}`,
     });
   });
