@@ -1,7 +1,7 @@
 import type { EntryView } from "@session-reaper/store";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planSweep } from "./plan-sweep";
+import { planSweep, SweepPlanner } from "./plan-sweep";
 import type { SweepPolicy } from "./types";
 
 const HOUR = 3_600_000;
@@ -248,5 +248,35 @@ describe("planSweep properties", () => {
         }
       }),
     );
+  });
+});
+
+describe("SweepPlanner", () => {
+  it("plans distinct keys added one by one exactly as planSweep does, and add() gives the age verdict", () => {
+    fc.assert(
+      fc.property(entriesArb, policyArb, nowArb, fc.boolean(), (entries, policy, now, capped) => {
+        const distinct = [...new Map(entries.map((e) => [e.key, e])).values()];
+        const used: SweepPolicy = capped
+          ? policy
+          : { cronRetentionMs: policy.cronRetentionMs, hookRetentionMs: policy.hookRetentionMs };
+        const planner = new SweepPlanner(used, now);
+        const verdicts = distinct.map((e) => planner.add(e));
+        const plan = planner.plan();
+        const reference = planSweep(distinct, used, now);
+        expect([...plan.remove]).toEqual([...reference.remove]);
+        expect(plan.kept).toBe(reference.kept);
+        expect(plan.nextExpiryAt).toBe(reference.nextExpiryAt);
+        distinct.forEach((e, i) => {
+          // The age rules decide at once; the per-job cap only adds "over-limit" at the end.
+          expect(verdicts[i] === "expired").toBe(reference.remove.get(e.key) === "expired");
+        });
+      }),
+    );
+  });
+
+  it("classifies nothing and removes nothing when no rule is enabled", () => {
+    const planner = new SweepPlanner({ cronRetentionMs: null, hookRetentionMs: null }, NOW);
+    expect(planner.add(view("agent:main:cron:j:run:r", 1000 * HOUR))).toBeNull();
+    expect(planner.plan()).toEqual({ remove: new Map(), kept: 1, nextExpiryAt: null });
   });
 });

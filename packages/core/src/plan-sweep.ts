@@ -29,71 +29,122 @@ function recency(view: EntryView): number {
   return typeof at === "number" && Number.isFinite(at) ? at : Number.NEGATIVE_INFINITY;
 }
 
+/** What the planner keeps per entry: its key is classified once, when it is added. */
+interface PlannedEntry {
+  view: EntryView;
+  /** Store position: breaks recency ties between runs (later in the file = newer). */
+  position: number;
+  isCronRun: boolean;
+  /** Set by the age rules when added, or by the per-job cap when planned. */
+  reason: RemovalReason | null;
+  /** When an age rule will remove the entry, if it is kept for now; null if none covers it. */
+  expiresAt: number | null;
+}
+
 /**
- * The age rules alone, decided per entry: what the streaming sweep path uses when the policy
- * has no per-job cap. Gives the same answer as {@link planSweep} for such policies.
+ * Builds a {@link SweepPlan} one entry at a time, so that the removal pass decides each entry's
+ * age rule as it goes and the plan needs no second look at the keys. Each key must be added once.
  */
-export function createAgeRule(
-  policy: SweepPolicy,
-  nowMs: number,
-): (view: EntryView) => RemovalReason | null {
-  const cronCutoff = policy.cronRetentionMs === null ? null : nowMs - policy.cronRetentionMs;
-  const hookCutoff = policy.hookRetentionMs === null ? null : nowMs - policy.hookRetentionMs;
-  return (view) => {
-    if (cronCutoff === null && hookCutoff === null) return null;
-    const kind = classifySessionKey(view.key);
-    if (kind === "cron-run") {
-      return cronCutoff !== null && expiryBase(view) < cronCutoff ? "expired" : null;
+export class SweepPlanner {
+  private readonly entries: PlannedEntry[] = [];
+  private readonly cronRetentionMs: number | null;
+  private readonly hookRetentionMs: number | null;
+  private readonly limit: number | undefined;
+
+  constructor(
+    policy: SweepPolicy,
+    private readonly nowMs: number,
+  ) {
+    this.cronRetentionMs = policy.cronRetentionMs;
+    this.hookRetentionMs = policy.hookRetentionMs;
+    this.limit = maxRunsLimit(policy);
+  }
+
+  /** Records an entry and returns the age rule's verdict on it (the per-job cap comes later). */
+  add(view: EntryView, position = this.entries.length): RemovalReason | null {
+    let isCronRun = false;
+    let retention: number | null = null;
+    // A key is classified only when some rule could care what kind it is.
+    if (
+      this.cronRetentionMs !== null ||
+      this.hookRetentionMs !== null ||
+      this.limit !== undefined
+    ) {
+      const kind = classifySessionKey(view.key);
+      isCronRun = kind === "cron-run";
+      retention = isCronRun ? this.cronRetentionMs : kind === "hook" ? this.hookRetentionMs : null;
     }
-    if (kind === "hook") {
-      return hookCutoff !== null && expiryBase(view) < hookCutoff ? "expired" : null;
+    let reason: RemovalReason | null = null;
+    let expiresAt: number | null = null;
+    if (retention !== null) {
+      const base = expiryBase(view);
+      if (base < this.nowMs - retention) reason = "expired";
+      else expiresAt = base + retention;
     }
-    return null;
-  };
+    this.entries.push({ view, position, isCronRun, reason, expiresAt });
+    return reason;
+  }
+
+  /** The plan over everything added: age verdicts, then the per-job cap, in store order. */
+  plan(): SweepPlan {
+    if (this.limit !== undefined) this.applyRunLimit(this.limit);
+    const remove = new Map<string, RemovalReason>();
+    let nextExpiryAt: number | null = null;
+    for (const entry of this.entries) {
+      if (entry.reason !== null) remove.set(entry.view.key, entry.reason);
+      else if (
+        entry.expiresAt !== null &&
+        (nextExpiryAt === null || entry.expiresAt < nextExpiryAt)
+      ) {
+        nextExpiryAt = entry.expiresAt;
+      }
+    }
+    return { remove, kept: this.entries.length - remove.size, nextExpiryAt };
+  }
+
+  /** Marks all but the newest `limit` runs of every (agent, job) as over the limit. */
+  private applyRunLimit(limit: number): void {
+    const jobs = new Map<string, Map<string, RunGroup>>();
+    for (const entry of this.entries) {
+      if (!entry.isCronRun) continue; // only run keys are parsed
+      const parsed = parseCronRunSessionKey(entry.view.key);
+      if (!parsed) continue;
+      // Segments never contain ":", so this job key is unambiguous.
+      const jobKey = `${parsed.agentId}:${parsed.jobId}`;
+      let runs = jobs.get(jobKey);
+      if (!runs) {
+        runs = new Map();
+        jobs.set(jobKey, runs);
+      }
+      const run = runs.get(parsed.runId);
+      if (run) {
+        run.entries.push(entry);
+        run.recency = Math.max(run.recency, recency(entry.view));
+        run.position = Math.max(run.position, entry.position);
+      } else {
+        runs.set(parsed.runId, {
+          entries: [entry],
+          recency: recency(entry.view),
+          position: entry.position,
+        });
+      }
+    }
+    for (const runs of jobs.values()) {
+      if (runs.size <= limit) continue;
+      const ranked = [...runs.values()].sort(
+        (a, b) => b.recency - a.recency || b.position - a.position,
+      );
+      for (const run of ranked.slice(limit)) {
+        for (const entry of run.entries) entry.reason ??= "over-limit";
+      }
+    }
+  }
 }
 
 interface RunGroup {
-  keys: string[];
+  entries: PlannedEntry[];
   recency: number;
-  /** Store position of the run's last entry: breaks recency ties (later in the file = newer). */
   position: number;
-}
-
-/** Marks the keys of all but the newest `limit` runs of every (agent, job) as over the limit. */
-function applyRunLimit(
-  views: Map<string, { view: EntryView; position: number }>,
-  limit: number,
-  remove: Map<string, RemovalReason>,
-): void {
-  const jobs = new Map<string, Map<string, RunGroup>>();
-  for (const [key, { view, position }] of views) {
-    const parsed = parseCronRunSessionKey(key);
-    if (!parsed) continue;
-    // Segments never contain ":", so this job key is unambiguous.
-    const jobKey = `${parsed.agentId}:${parsed.jobId}`;
-    let runs = jobs.get(jobKey);
-    if (!runs) {
-      runs = new Map();
-      jobs.set(jobKey, runs);
-    }
-    const run = runs.get(parsed.runId);
-    if (run) {
-      run.keys.push(key);
-      run.recency = Math.max(run.recency, recency(view));
-      run.position = Math.max(run.position, position);
-    } else {
-      runs.set(parsed.runId, { keys: [key], recency: recency(view), position });
-    }
-  }
-  for (const runs of jobs.values()) {
-    if (runs.size <= limit) continue;
-    const ranked = [...runs.values()].sort(
-      (a, b) => b.recency - a.recency || b.position - a.position,
-    );
-    for (const run of ranked.slice(limit)) {
-      for (const key of run.keys) if (!remove.has(key)) remove.set(key, "over-limit");
-    }
-  }
 }
 
 /**
@@ -108,37 +159,11 @@ export function planSweep(
   policy: SweepPolicy,
   nowMs: number,
 ): SweepPlan {
+  // First occurrence fixes the order, the last one the view and the position (as JSON.parse).
   const views = new Map<string, { view: EntryView; position: number }>();
   let position = 0;
   for (const view of entries) views.set(view.key, { view, position: position++ });
-
-  const ageRule = createAgeRule(policy, nowMs);
-  const found = new Map<string, RemovalReason>();
-  for (const [key, { view }] of views) {
-    if (ageRule(view)) found.set(key, "expired");
-  }
-  const limit = maxRunsLimit(policy);
-  if (limit !== undefined) applyRunLimit(views, limit, found);
-
-  // Rebuild in store order, and find when the next kept entry falls under an age rule.
-  const remove = new Map<string, RemovalReason>();
-  let nextExpiryAt: number | null = null;
-  for (const [key, { view }] of views) {
-    const reason = found.get(key);
-    if (reason) {
-      remove.set(key, reason);
-      continue;
-    }
-    const kind = classifySessionKey(key);
-    const retention =
-      kind === "cron-run"
-        ? policy.cronRetentionMs
-        : kind === "hook"
-          ? policy.hookRetentionMs
-          : null;
-    if (retention === null) continue;
-    const expiresAt = expiryBase(view) + retention;
-    if (nextExpiryAt === null || expiresAt < nextExpiryAt) nextExpiryAt = expiresAt;
-  }
-  return { remove, kept: views.size - remove.size, nextExpiryAt };
+  const planner = new SweepPlanner(policy, nowMs);
+  for (const { view, position: at } of views.values()) planner.add(view, at);
+  return planner.plan();
 }

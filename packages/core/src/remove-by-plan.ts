@@ -1,6 +1,5 @@
-import type { EntryView } from "@session-reaper/store";
 import type { Logger } from "./logger";
-import { createAgeRule, maxRunsLimit, planSweep } from "./plan-sweep";
+import { maxRunsLimit, planSweep, SweepPlanner } from "./plan-sweep";
 import type { BackendRemoveResult, SessionStoreBackend } from "./session-store-backend";
 import type { SweepPlan, SweepPolicy } from "./types";
 
@@ -13,7 +12,8 @@ export interface PlannedRemoval {
 
 /**
  * Runs ONE backend removal pass whose selection is `planSweep` over the views of that pass.
- * Age rules decide per entry (streaming `removeEntries`); a per-job cap needs every view first,
+ * Age rules decide per entry as the pass streams them (`removeEntries`, planned on the fly by a
+ * {@link SweepPlanner}); a per-job cap needs every view first,
  * so it goes through `removeSelected`, or is skipped with a warning when the backend lacks it.
  * Throws what the backend throws.
  */
@@ -55,17 +55,17 @@ export async function removeByPlan(params: {
       hookRetentionMs: policy.hookRetentionMs,
     };
   }
-  const ageRule = createAgeRule(agePolicy, nowMs);
-  const views: EntryView[] = [];
+  // Each view is classified and judged once, as the pass hands it over; the plan of the pass is
+  // then complete without a second look at the keys.
+  const planner = new SweepPlanner(agePolicy, nowMs);
+  let entriesSeen = 0;
   const outcome = await backend.removeEntries(
     storePath,
     (view) => {
-      views.push(view);
-      return ageRule(view) !== null;
+      entriesSeen += 1;
+      return planner.add(view) !== null;
     },
     { dryRun },
   );
-  // Same rules over the same views, so the plan names exactly what `select` chose.
-  const plan = planSweep(views, agePolicy, nowMs);
-  return { plan, outcome, entriesBefore: outcome.entriesBefore ?? views.length };
+  return { plan: planner.plan(), outcome, entriesBefore: outcome.entriesBefore ?? entriesSeen };
 }
