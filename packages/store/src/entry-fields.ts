@@ -30,8 +30,8 @@ function utf8(buf: Buffer, start: number, end: number): string {
     : buf.toString("utf8", start, end);
 }
 
-// sessionIds are at most this many bytes after their key in OpenClaw's stores, so both are
-// decoded in one call (see EntryFields.view).
+// OpenClaw writes an entry's sessionId first, a few bytes after its key: when it is this close,
+// key and sessionId are decoded with one call (see EntryFields.view).
 const NEAR_KEY = 64;
 
 /**
