@@ -2,18 +2,27 @@ import { lstat, realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { formatArchiveStamp } from "./archive-stamp";
 import { mapBounded } from "./map-bounded";
-import { type NameKind, probeDirectoryNames } from "./probe-directory-names";
+import {
+  type DirectoryProbe,
+  listDirectoryKinds,
+  lstatDirectoryKinds,
+  type NameKind,
+} from "./probe-directory-names";
 import { renameWithoutOverwrite } from "./rename-without-overwrite";
 import type { ArchiveReason } from "./types";
 
 /** sessionIds that are safe as a file name: no separators, no leading dot, bounded length. */
 const SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
+/** The common case of SESSION_ID, which no letter-case folding can change. */
+const LOWER_CASE_SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 /** Only transcripts are ever archived, whatever an entry's `sessionFile` names. */
 const TRANSCRIPT_SUFFIX = ".jsonl";
 /** No separator (nor a drive colon), not "." or "..": an entry of the store dir itself. */
 const PLAIN_NAME = /^(?!\.\.?$)[^/\\:]+$/;
 /** File system calls in flight at once: enough to keep libuv's thread pool busy, no more. */
 const PARALLEL = 16;
+/** Up to this many candidates, one `lstat` each is cheaper than listing a large directory. */
+const LSTAT_LIMIT = 16;
 
 /** One session whose transcripts to archive, located from its store entry. */
 export interface TranscriptSession {
@@ -67,18 +76,18 @@ export async function archiveSessionTranscriptsBatch(
   if (realStoreDir === null) return [];
 
   // Candidates named directly in the store dir (nearly all) are looked up in one listing.
-  const directNames: string[] = [];
-  for (const candidate of candidates) if (candidate.name !== null) directNames.push(candidate.name);
-  const kindOf = await probeDirectoryNames(realStoreDir, directNames, PARALLEL);
-  const resolved = candidates.map((candidate) => locate(candidate, kindOf, realStoreDir));
+  const probe = await probeStoreDir(realStoreDir, candidates);
+  const resolved = candidates.map((candidate) => locate(candidate, probe, realStoreDir));
   // Links, subdirectories and paths elsewhere get the full check, a few at a time.
   const toCheck: number[] = [];
   resolved.forEach((inside, index) => {
     if (inside === FULL_CHECK) toCheck.push(index);
   });
   await mapBounded(toCheck, PARALLEL, async (index) => {
-    const { name, path } = candidates[index] as Candidate;
-    resolved[index] = await resolveInside(path ?? join(storeDir, name as string), realStoreDir);
+    resolved[index] = await resolveInside(
+      candidatePath(candidates[index] as Candidate, storeDir),
+      realStoreDir,
+    );
   });
 
   // A transcript named by several sessions or candidates is archived once, for the first.
@@ -98,12 +107,14 @@ export async function archiveSessionTranscriptsBatch(
   return found.filter((_, index) => archives[index] !== null).map(reported);
 }
 
-interface Candidate {
-  /** The file name when the candidate lies directly in the store dir, else null. */
-  name: string | null;
-  /** Absolute path resolved against the (unresolved) store dir; null: `<storeDir>/<name>`. */
-  path: string | null;
-}
+/**
+ * A place a transcript may be: `<sessionId>.jsonl` (by its `stem`, the sessionId), a plain
+ * `name` in the store dir, or any other `path` (subdirectory, absolute, `..`).
+ */
+type Candidate =
+  | { stem: string; mayFold: boolean }
+  | { name: string }
+  | { path: string; name: string | null };
 
 /** A candidate that may be archived: its real path and its path relative to the real store dir. */
 interface Inside {
@@ -116,7 +127,9 @@ function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string
   const candidates: Candidate[] = [];
   for (const { sessionId, sessionFile } of sessions) {
     // An unsafe sessionId disqualifies the whole session, its sessionFile included.
-    if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) continue;
+    if (typeof sessionId !== "string") continue;
+    const lowerCase = LOWER_CASE_SESSION_ID.test(sessionId);
+    if (!lowerCase && !SESSION_ID.test(sessionId)) continue;
     if (
       typeof sessionFile === "string" &&
       sessionFile.trim() !== "" &&
@@ -124,17 +137,39 @@ function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string
     ) {
       candidates.push(sessionFileCandidate(sessionFile, storeDir));
     }
-    // A safe sessionId has no separator and no leading dot: the name needs no path arithmetic.
-    candidates.push({ name: `${sessionId}${TRANSCRIPT_SUFFIX}`, path: null });
+    // A safe sessionId has no separator and no leading dot: it needs no path arithmetic.
+    candidates.push({ stem: sessionId, mayFold: !lowerCase });
   }
   return candidates;
 }
 
 /** A `sessionFile` candidate; a bare file name (the usual case) needs no path arithmetic. */
 function sessionFileCandidate(sessionFile: string, storeDir: string): Candidate {
-  if (PLAIN_NAME.test(sessionFile)) return { name: sessionFile, path: null };
+  if (PLAIN_NAME.test(sessionFile)) return { name: sessionFile };
   const path = resolve(storeDir, sessionFile);
-  return { name: dirname(path) === storeDir ? basename(path) : null, path };
+  return { path, name: dirname(path) === storeDir ? basename(path) : null };
+}
+
+function candidatePath(candidate: Candidate, storeDir: string): string {
+  if ("stem" in candidate) return join(storeDir, `${candidate.stem}${TRANSCRIPT_SUFFIX}`);
+  return "path" in candidate ? candidate.path : join(storeDir, candidate.name);
+}
+
+function candidateName(candidate: Candidate): string | null {
+  return "stem" in candidate ? `${candidate.stem}${TRANSCRIPT_SUFFIX}` : candidate.name;
+}
+
+/** One listing of the store dir for many candidates; an `lstat` per name for a few. */
+async function probeStoreDir(
+  realStoreDir: string,
+  candidates: readonly Candidate[],
+): Promise<DirectoryProbe> {
+  if (candidates.length > LSTAT_LIMIT) {
+    const listing = await listDirectoryKinds(realStoreDir, TRANSCRIPT_SUFFIX);
+    if (listing !== null) return listing;
+  }
+  const names = candidates.map(candidateName).filter((name): name is string => name !== null);
+  return lstatDirectoryKinds(realStoreDir, names, TRANSCRIPT_SUFFIX, PARALLEL);
 }
 
 /** Marks a candidate that only the full path check can decide. */
@@ -143,16 +178,24 @@ const FULL_CHECK = Symbol("full check");
 /** Where a candidate lives, if it may be archived, as far as the probe tells; no I/O. */
 function locate(
   candidate: Candidate,
-  kindOf: (name: string) => NameKind,
+  probe: DirectoryProbe,
   realStoreDir: string,
 ): Inside | null | typeof FULL_CHECK {
-  const { name } = candidate;
-  if (name === null) return FULL_CHECK;
-  const kind = kindOf(name);
-  if (kind === "check") return FULL_CHECK;
+  let kind: NameKind;
+  let name: string;
+  if ("stem" in candidate) {
+    kind = probe.kindOfStem(candidate.stem, candidate.mayFold);
+    if (kind !== "file") return kind === "check" ? FULL_CHECK : null;
+    name = `${candidate.stem}${TRANSCRIPT_SUFFIX}`;
+  } else {
+    if (candidate.name === null) return FULL_CHECK;
+    name = candidate.name;
+    kind = probe.kindOf(name);
+    if (kind !== "file") return kind === "check" ? FULL_CHECK : null;
+    if (!name.endsWith(TRANSCRIPT_SUFFIX)) return null;
+  }
   // A regular file (not a link) directly in the real store dir: its real path is known, and a
-  // normalized base name is never "" or "..", so it is strictly inside.
-  if (kind !== "file" || !name.endsWith(TRANSCRIPT_SUFFIX)) return null;
+  // plain name is never "" or "..", so it is strictly inside.
   return { realPath: join(realStoreDir, name), relativePath: name };
 }
 

@@ -48,6 +48,27 @@ describe("cleanupArchivedTranscripts", () => {
     );
   });
 
+  it("deletes many old archives (several at a time) and reports them in listing order", async () => {
+    for (let i = 0; i < 60; i++) {
+      await writeFile(join(dir(), `s${i}.jsonl.deleted.${stampDaysAgo(i % 3 === 0 ? 1 : 5)}`), "x");
+      await writeFile(join(dir(), `t${i}.jsonl`), "t");
+    }
+    const listed = await readdir(dir());
+    const old = listed.filter((name) => name.includes(stampDaysAgo(5)));
+    expect(old).toHaveLength(40);
+    const result = await cleanupArchivedTranscripts({
+      directories: [dir()],
+      olderThanMs: 2 * DAY,
+      nowMs: NOW,
+    });
+    expect(result.removedPaths).toEqual(old.map((name) => join(dir(), name)));
+    expect(result.removed).toBe(40);
+    expect(result.scanned).toBe(60);
+    expect((await readdir(dir())).sort()).toEqual(
+      listed.filter((name) => !old.includes(name)).sort(),
+    );
+  });
+
   it("handles reset archives when asked, and dry run deletes nothing", async () => {
     const name = `d.jsonl.reset.${stampDaysAgo(30)}`;
     await writeFile(join(dir(), name), "x");

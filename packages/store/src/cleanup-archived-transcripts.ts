@@ -2,7 +2,11 @@ import { lstat, readdir, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArchiveFileName } from "./archive-stamp";
 import { errnoCode, type StoreError, storeIoError } from "./errors";
+import { mapBounded } from "./map-bounded";
 import type { ArchiveReason } from "./types";
+
+/** Deletions in flight at once. */
+const PARALLEL = 16;
 
 /** Where to look for archives and how old they must be to go. */
 export interface CleanupArchivedTranscriptsParams {
@@ -57,34 +61,38 @@ export async function cleanupArchivedTranscripts(
         result.errors.push(storeIoError(dir, "list", error));
       continue;
     }
+    const old: string[] = [];
     for (const name of names) {
       const archive = parseArchiveFileName(name);
       if (archive === null || archive.reason !== reason) continue;
       result.scanned++;
-      if (!(archive.archivedAtMs < cutoff)) continue;
-      const path = join(dir, name);
-      if (await removeRegularFile(path, dryRun, result.errors)) {
-        result.removed++;
-        result.removedPaths.push(path);
-      }
+      if (archive.archivedAtMs < cutoff) old.push(join(dir, name));
     }
+    // Several deletions in flight; results (and errors) still come in listing order.
+    const outcomes = await mapBounded(old, PARALLEL, (path) => removeRegularFile(path, dryRun));
+    outcomes.forEach((outcome, index) => {
+      if (outcome === true) {
+        result.removed++;
+        result.removedPaths.push(old[index] as string);
+      } else if (outcome !== false) {
+        result.errors.push(outcome);
+      }
+    });
   }
   return result;
 }
 
-/** lstat, so a symlink named like an archive is seen as a link and left alone, target included. */
-async function removeRegularFile(
-  path: string,
-  dryRun: boolean,
-  errors: StoreError[],
-): Promise<boolean> {
+/**
+ * lstat, so a symlink named like an archive is seen as a link and left alone, target included.
+ * True when deleted (dry run: would be), false when skipped, the error when it failed.
+ */
+async function removeRegularFile(path: string, dryRun: boolean): Promise<boolean | StoreError> {
   try {
     if (!(await lstat(path)).isFile()) return false;
     if (!dryRun) await unlink(path);
     return true;
   } catch (error) {
     // Gone meanwhile (another cleaner): not an error, and not ours to count.
-    if (errnoCode(error) !== "ENOENT") errors.push(storeIoError(path, "delete archive", error));
-    return false;
+    return errnoCode(error) === "ENOENT" ? false : storeIoError(path, "delete archive", error);
   }
 }

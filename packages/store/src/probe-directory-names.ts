@@ -10,68 +10,116 @@ import { mapBounded } from "./map-bounded";
  */
 export type NameKind = "file" | "check" | "none";
 
-/** Up to this many names, one `lstat` each is cheaper than listing a large directory. */
-const LSTAT_LIMIT = 16;
-
-/**
- * Tells what each of `names` (plain file names, no separators; repeats allowed) is inside `dir`:
- * one `readdir` for many names, an `lstat` per distinct name for a few (or when listing fails).
- * Returns a lookup for those names. Never throws.
- */
-export async function probeDirectoryNames(
-  dir: string,
-  names: readonly string[],
-  parallel: number,
-): Promise<(name: string) => NameKind> {
-  if (names.length > LSTAT_LIMIT) {
-    const listed = await listDirectory(dir);
-    if (listed !== null) return lookUp(listed);
-  }
-  const distinct = [...new Set(names)];
-  const kinds = await mapBounded(distinct, parallel, (name) => lstatKind(join(dir, name)));
-  const byName = new Map(distinct.map((name, index) => [name, kinds[index] as NameKind]));
-  return (name) => byName.get(name) ?? "none";
-}
-
-async function listDirectory(dir: string): Promise<Dirent[] | null> {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch {
-    return null; // e.g. a directory we may traverse but not list: probe name by name instead
-  }
-}
-
-function lookUp(entries: readonly Dirent[]): (name: string) => NameKind {
-  // Nearly every entry is a regular file; the few others keep their kind in a small map.
-  const files = new Set<string>();
-  const others = new Map<string, NameKind>();
-  for (const entry of entries) {
-    const kind = direntKind(entry);
-    if (kind === "file") files.add(entry.name);
-    else others.set(entry.name, kind);
-  }
-  // On a case-insensitive file system "ABC.jsonl" opens "abc.jsonl", so a name missing from the
-  // listing may still exist: then the full check decides. Lower-casing changes only names with
-  // foldable characters, so only those are folded (archive stamps have some; transcripts rarely).
-  let foldedListed: Set<string> | undefined;
-  return (name) => {
-    if (files.has(name)) return "file";
-    const kind = others.get(name);
-    if (kind !== undefined) return kind;
-    foldedListed ??= new Set(
-      [...files, ...others.keys()]
-        .filter((listed) => MAY_FOLD.test(listed))
-        .map((listed) => listed.toLowerCase()),
-    );
-    const lower = MAY_FOLD.test(name) ? name.toLowerCase() : name;
-    const foldMatch =
-      foldedListed.has(lower) || (lower !== name && (files.has(lower) || others.has(lower)));
-    return foldMatch ? "check" : "none";
-  };
+/** What the names of one directory are; answers only from what was probed. */
+export interface DirectoryProbe {
+  kindOf(name: string): NameKind;
+  /**
+   * `kindOf(stem + suffix)` for the suffix the probe was made for, without building that name.
+   * `mayFold`: the stem has characters that lower-casing changes.
+   */
+  kindOfStem(stem: string, mayFold: boolean): NameKind;
 }
 
 /** Characters that may change under case folding: ASCII upper case and anything non-ASCII. */
 const MAY_FOLD = /[A-Z\u0080-\uffff]/;
+
+/**
+ * Lists `dir` once and answers for any name in it; names with `suffix` can also be asked by
+ * stem. Null when the directory cannot be listed (probe name by name then). Never throws.
+ */
+export async function listDirectoryKinds(
+  dir: string,
+  suffix: string,
+): Promise<DirectoryProbe | null> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return null; // e.g. a directory we may traverse but not list
+  }
+  return new DirectoryListing(entries, suffix);
+}
+
+/** Probes a few `names` in `dir` with one `lstat` each (`parallel` at a time). Never throws. */
+export async function lstatDirectoryKinds(
+  dir: string,
+  names: readonly string[],
+  suffix: string,
+  parallel: number,
+): Promise<DirectoryProbe> {
+  const distinct = [...new Set(names)];
+  const kinds = await mapBounded(distinct, parallel, (name) => lstatKind(join(dir, name)));
+  const byName = new Map(distinct.map((name, index) => [name, kinds[index] as NameKind]));
+  const kindOf = (name: string) => byName.get(name) ?? "none";
+  return { kindOf, kindOfStem: (stem) => kindOf(`${stem}${suffix}`) };
+}
+
+class DirectoryListing implements DirectoryProbe {
+  // Nearly every entry is a regular file; the few others keep their kind in a small map. Names
+  // with the suffix are also indexed by stem, so callers holding stems build no strings.
+  private readonly files = new Set<string>();
+  private readonly others = new Map<string, NameKind>();
+  private readonly fileStems = new Set<string>();
+  private readonly otherStems = new Map<string, NameKind>();
+  /** Lower-cased forms of the listed names that lower-casing changes (built on first miss). */
+  private folded: Set<string> | undefined;
+  private foldedStems: Set<string> | undefined;
+
+  constructor(
+    entries: readonly Dirent[],
+    private readonly suffix: string,
+  ) {
+    for (const entry of entries) {
+      const { name } = entry;
+      const kind = direntKind(entry);
+      const stem = name.endsWith(suffix) ? name.slice(0, -suffix.length) : null;
+      if (kind === "file") {
+        this.files.add(name);
+        if (stem !== null) this.fileStems.add(stem);
+      } else {
+        this.others.set(name, kind);
+        if (stem !== null) this.otherStems.set(stem, kind);
+      }
+    }
+  }
+
+  kindOf(name: string): NameKind {
+    if (this.files.has(name)) return "file";
+    const kind = this.others.get(name);
+    if (kind !== undefined) return kind;
+    // On a case-insensitive file system "ABC.jsonl" opens "abc.jsonl", so a name missing from
+    // the listing may still exist: then the full check decides.
+    const lower = MAY_FOLD.test(name) ? name.toLowerCase() : name;
+    const foldMatch =
+      this.foldedNames().has(lower) ||
+      (lower !== name && (this.files.has(lower) || this.others.has(lower)));
+    return foldMatch ? "check" : "none";
+  }
+
+  kindOfStem(stem: string, mayFold: boolean): NameKind {
+    if (this.fileStems.has(stem)) return "file";
+    const kind = this.otherStems.get(stem);
+    if (kind !== undefined) return kind;
+    if (mayFold) return this.kindOf(`${stem}${this.suffix}`); // rare: the general path
+    // A stem that lower-casing leaves alone matches only a listed name that lower-cases to it.
+    if (this.foldedStems === undefined) {
+      this.foldedStems = new Set();
+      for (const name of this.foldedNames()) {
+        if (name.endsWith(this.suffix)) this.foldedStems.add(name.slice(0, -this.suffix.length));
+      }
+    }
+    return this.foldedStems.has(stem) ? "check" : "none";
+  }
+
+  private foldedNames(): Set<string> {
+    this.folded ??= new Set(
+      [...this.files, ...this.others.keys()]
+        .filter((name) => MAY_FOLD.test(name))
+        .map((name) => name.toLowerCase()),
+    );
+    return this.folded;
+  }
+}
 
 function direntKind(entry: Dirent): NameKind {
   if (entry.isFile()) return "file";
