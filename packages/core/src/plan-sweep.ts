@@ -29,6 +29,10 @@ function recency(view: EntryView): number {
   return typeof at === "number" && Number.isFinite(at) ? at : Number.NEGATIVE_INFINITY;
 }
 
+function earlier(current: number | null, candidate: number): number {
+  return current === null || candidate < current ? candidate : current;
+}
+
 /** What the planner keeps per entry: its key is classified once, when it is added. */
 interface PlannedEntry {
   view: EntryView;
@@ -43,10 +47,15 @@ interface PlannedEntry {
 
 /**
  * Builds a {@link SweepPlan} one entry at a time, so that the removal pass decides each entry's
- * age rule as it goes and the plan needs no second look at the keys. Each key must be added once.
+ * age rule as it goes and the plan needs no second look at the keys. Each key must be added once;
+ * `plan()` is called once, after the last `add`.
  */
 export class SweepPlanner {
+  /** Kept only for the per-job cap, which compares entries; age rules alone stream. */
   private readonly entries: PlannedEntry[] = [];
+  private readonly remove = new Map<string, RemovalReason>();
+  private nextExpiryAt: number | null = null;
+  private added = 0;
   private readonly cronRetentionMs: number | null;
   private readonly hookRetentionMs: number | null;
   private readonly limit: number | undefined;
@@ -61,7 +70,7 @@ export class SweepPlanner {
   }
 
   /** Records an entry and returns the age rule's verdict on it (the per-job cap comes later). */
-  add(view: EntryView, position = this.entries.length): RemovalReason | null {
+  add(view: EntryView, position = this.added): RemovalReason | null {
     let isCronRun = false;
     let retention: number | null = null;
     // A key is classified only when some rule could care what kind it is.
@@ -81,25 +90,30 @@ export class SweepPlanner {
       if (base < this.nowMs - retention) reason = "expired";
       else expiresAt = base + retention;
     }
-    this.entries.push({ view, position, isCronRun, reason, expiresAt });
+    this.added++;
+    if (this.limit !== undefined) {
+      this.entries.push({ view, position, isCronRun, reason, expiresAt });
+    } else if (reason !== null) {
+      this.remove.set(view.key, reason);
+    } else if (expiresAt !== null) {
+      this.nextExpiryAt = earlier(this.nextExpiryAt, expiresAt);
+    }
     return reason;
   }
 
   /** The plan over everything added: age verdicts, then the per-job cap, in store order. */
   plan(): SweepPlan {
-    if (this.limit !== undefined) this.applyRunLimit(this.limit);
-    const remove = new Map<string, RemovalReason>();
-    let nextExpiryAt: number | null = null;
-    for (const entry of this.entries) {
-      if (entry.reason !== null) remove.set(entry.view.key, entry.reason);
-      else if (
-        entry.expiresAt !== null &&
-        (nextExpiryAt === null || entry.expiresAt < nextExpiryAt)
-      ) {
-        nextExpiryAt = entry.expiresAt;
+    if (this.limit !== undefined) {
+      this.applyRunLimit(this.limit);
+      for (const entry of this.entries.splice(0)) {
+        if (entry.reason !== null) this.remove.set(entry.view.key, entry.reason);
+        else if (entry.expiresAt !== null) {
+          this.nextExpiryAt = earlier(this.nextExpiryAt, entry.expiresAt);
+        }
       }
     }
-    return { remove, kept: this.entries.length - remove.size, nextExpiryAt };
+    const { remove, nextExpiryAt } = this;
+    return { remove, kept: this.added - remove.size, nextExpiryAt };
   }
 
   /** Marks all but the newest `limit` runs of every (agent, job) as over the limit. */

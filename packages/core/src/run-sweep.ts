@@ -164,36 +164,24 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   if (outcome.bytesBefore !== undefined) result.bytesBefore = outcome.bytesBefore;
   if (outcome.bytesAfter !== undefined) result.bytesAfter = outcome.bytesAfter;
 
-  const archive = await archiveRemovedTranscripts(outcome.removed, outcome.remainingSessionIds, {
-    storePath,
-    nowMs,
-    dryRun,
-    log,
-  });
-  result.archivedPaths = archive.paths;
-  result.archived = archive.paths.length;
-  let stepError = archive.error;
-
+  // Archiving and cleanup run side by side: cleanup only deletes archives stamped before
+  // `nowMs - keepArchivesMs`, and every archive made now is stamped `nowMs`, so neither touches
+  // what the other works on.
   const keepArchivesMs = archiveRetentionMs(policy);
-  try {
-    const cleanup = await cleanupArchivedTranscripts({
-      directories: [dirname(pathKey)],
-      olderThanMs: keepArchivesMs,
-      reason: "deleted",
+  const [archive, cleanup] = await Promise.all([
+    archiveRemovedTranscripts(outcome.removed, outcome.remainingSessionIds, {
+      storePath,
       nowMs,
       dryRun,
-    });
-    result.archivesRemovedPaths = cleanup.removedPaths;
-    result.archivesRemoved = cleanup.removed;
-    // Per-file failures do not stop the cleanup; the first is reported.
-    for (const error of cleanup.errors) {
-      stepError ??= error;
-      log.warn({ storePath, err: error }, "session sweep could not remove an archived transcript");
-    }
-  } catch (error) {
-    stepError ??= error;
-    log.warn({ storePath, err: error }, "session sweep could not clean up archived transcripts");
-  }
+      log,
+    }),
+    cleanupOldArchives(storePath, dirname(pathKey), keepArchivesMs, nowMs, dryRun, log),
+  ]);
+  result.archivedPaths = archive.paths;
+  result.archived = archive.paths.length;
+  result.archivesRemovedPaths = cleanup.paths;
+  result.archivesRemoved = cleanup.paths.length;
+  const stepError = archive.error ?? cleanup.error;
   // The entries are gone either way, so the throttle advances; a transcript error is still reported.
   if (stepError !== undefined) result.error = errorInfo(stepError);
   advanceThrottle();
@@ -214,6 +202,37 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   finish();
   logOutcome(log, result, backend.name);
   return result;
+}
+
+/** Deletes the store dir's archives older than the retention; failures are logged and returned. */
+async function cleanupOldArchives(
+  storePath: string,
+  storeDir: string,
+  olderThanMs: number,
+  nowMs: number,
+  dryRun: boolean,
+  log: Logger,
+): Promise<{ paths: string[]; error?: unknown }> {
+  try {
+    const cleanup = await cleanupArchivedTranscripts({
+      directories: [storeDir],
+      olderThanMs,
+      reason: "deleted",
+      nowMs,
+      dryRun,
+    });
+    // Per-file failures do not stop the cleanup; the first is reported.
+    for (const error of cleanup.errors) {
+      log.warn({ storePath, err: error }, "session sweep could not remove an archived transcript");
+    }
+    const [first] = cleanup.errors;
+    return first === undefined
+      ? { paths: cleanup.removedPaths }
+      : { paths: cleanup.removedPaths, error: first };
+  } catch (error) {
+    log.warn({ storePath, err: error }, "session sweep could not clean up archived transcripts");
+    return { paths: [], error };
+  }
 }
 
 function logOutcome(log: Logger, result: ReaperResult, backend: string): void {
