@@ -38,13 +38,29 @@ export function wordsOf(buf: Buffer): Int32Array {
   return new Int32Array(buf.buffer, buf.byteOffset - shift, (buf.length + shift) >> 2);
 }
 
+/**
+ * One flag bit (0x80) per byte of the word `x` that is < 0x20, '"' or '\'. Each term works on
+ * the low 7 bits and cannot carry into the next byte, so every flag is exact: the flags of the
+ * bytes before a given offset can simply be masked off.
+ */
+function stopFlags(x: number): number {
+  const low = x & 0x7f7f7f7f;
+  const plain =
+    (low + 0x60606060) & ((low ^ 0x22222222) + 0x7f7f7f7f) & ((low ^ 0x5c5c5c5c) + 0x7f7f7f7f);
+  return ~(plain | x) & 0x80808080;
+}
+
+/** The stops (see stopFlags) at and after offset `i` in the word that holds it, word k. */
+function stopsFrom(words: Int32Array, shift: number, k: number, i: number): number {
+  return stopFlags(words[k] as number) & (-1 << (((i + shift) & 3) << 3));
+}
+
 /** The first byte at or after `i` that is `"`, `\` or a control byte, or `buf.length`. */
 export function nextStringStop(buf: Buffer, words: Int32Array, shift: number, i: number): number {
   let k = (i + shift) >> 2;
   if (k < words.length) {
-    // One flag bit (0x80) per byte of the word that is < 0x20, '"' or '\'. Each term works on
-    // the low 7 bits and cannot carry into the next byte, so every flag is exact and the flags
-    // of the bytes before `i` can simply be masked off.
+    // stopFlags by hand: this loop is where a scan spends most of its time, and calls here,
+    // even inlined, slow it down measurably.
     let x = words[k] as number;
     let low = x & 0x7f7f7f7f;
     let flags =
@@ -72,6 +88,45 @@ export function nextStringStop(buf: Buffer, words: Int32Array, shift: number, i:
   return nextStopInTail(buf, i);
 }
 
+/**
+ * Passes the rest of a string from `at`, a stop byte found by nextStringStop that is not its
+ * closing quote: checks that it is an escape, then goes on, escapes and all, to the closing
+ * quote, whose offset it returns. An escape is passed within the word it sits in, without
+ * looking for the next stop from scratch: some stores hold long texts with an escape every
+ * few dozen bytes.
+ */
+export function skipEscapedRest(
+  buf: Buffer,
+  words: Int32Array,
+  shift: number,
+  at: number,
+  path: string,
+): number {
+  for (;;) {
+    const k = (at + shift) >> 2;
+    // The stops of word k from `at` on; none in the tail, where nextStringStop goes bytewise.
+    let flags = k < words.length ? stopsFrom(words, shift, k, at) : 0;
+    for (;;) {
+      const c = buf[at] as number;
+      if (c === 0x22) return at;
+      if (c !== 0x5c) throw stringStopError(buf, at, path);
+      const e = buf[at + 1] as number;
+      const next = e !== 0x75 && SIMPLE_ESCAPE[e] === 1 ? at + 2 : skipEscape(buf, at, path);
+      if (flags === 0 || (next + shift) >> 2 !== k) {
+        at = nextStringStop(buf, words, shift, next);
+        break;
+      }
+      // The escape ends in this word: drop its flags and take the next stop here, if any.
+      flags &= -1 << (((next + shift) & 3) << 3);
+      if (flags === 0) {
+        at = nextStringStop(buf, words, shift, (k + 1) * 4 - shift);
+        break;
+      }
+      at = k * 4 - shift + ((31 - Math.clz32(flags & -flags)) >> 3);
+    }
+  }
+}
+
 function nextStopInTail(buf: Buffer, i: number): number {
   while (i < buf.length && STRING_STOP[buf[i] as number] === 0) i++;
   return i;
@@ -81,7 +136,7 @@ function nextStopInTail(buf: Buffer, i: number): number {
 export function skipSpaces(buf: Buffer, words: Int32Array, shift: number, i: number): number {
   let k = (i + shift) >> 2;
   if (k < words.length) {
-    // One flag bit per byte that is not 0x20, exact as in nextStringStop.
+    // One flag bit per byte that is not 0x20, exact as in stopFlags.
     let y = (words[k] as number) ^ 0x20202020;
     let other = (((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & (0x80808080 << (((i + shift) & 3) << 3));
     while (other === 0) {
@@ -129,26 +184,20 @@ export function skipString(
   i: number,
   path: string,
 ): number {
-  let escaped = false;
   i = nextStringStop(buf, words, shift, i + 1);
-  for (;;) {
-    const c = buf[i];
-    if (c === 0x22) return escaped ? -(i + 1) : i + 1;
-    if (c !== 0x5c) throw stringStopError(buf, i, path);
-    escaped = true;
-    i = nextStringStop(buf, words, shift, skipEscape(buf, i, path));
-  }
+  if (buf[i] === 0x22) return i + 1;
+  return -(skipEscapedRest(buf, words, shift, i, path) + 1);
 }
 
 /** The error for a string that stops at `i` on something other than `"` or `\`. */
-export function stringStopError(buf: Buffer, i: number, path: string): Error {
+function stringStopError(buf: Buffer, i: number, path: string): Error {
   if (i >= buf.length) return unexpected(buf, i, path, "the end of the string");
   const detail = `unescaped control character ${describeByte(buf[i] as number)} inside a string`;
   return corrupt(path, i, detail);
 }
 
 /** Validates the escape sequence whose backslash is at `i`; returns the offset after it. */
-export function skipEscape(buf: Buffer, i: number, path: string): number {
+function skipEscape(buf: Buffer, i: number, path: string): number {
   const e = buf[i + 1] as number;
   if (e !== 0x75) {
     if (SIMPLE_ESCAPE[e] === 1) return i + 2;

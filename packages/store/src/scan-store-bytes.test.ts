@@ -357,6 +357,35 @@ describe("scanStoreBytes reads words at any alignment", () => {
     });
   }
 
+  it("passes runs of escapes that share a word or cross words, at every alignment", () => {
+    const bodies = [
+      "\\n\\t\\r\\b\\f\\/",
+      '\\\\\\"\\\\\\"',
+      'x\\ny\\"z\\\\w',
+      "\\u0041\\n\\u00e9\\\\\\uD83D\\uDE00",
+      "é\\n日\\t😀\\\\",
+      "\\n".repeat(9),
+    ];
+    for (const body of bodies) {
+      for (let lead = 0; lead < 4; lead++) {
+        const value = `${"v".repeat(lead)}${body}`;
+        const text = `{"k": {"sessionId": "${value}", "n": "${value}"}}`;
+        const expected = { key: "k", sessionId: JSON.parse(`"${value}"`) as string };
+        for (let shift = 0; shift < 4; shift++) {
+          for (const fill of FILLS) {
+            expect(outcome(placed(text, shift, fill))).toMatchObject([{ view: expected }]);
+          }
+        }
+        // A control byte right after the escapes is still found, in whatever word it falls.
+        const bad = Buffer.from(`{"k": "${value}\u0001"}`);
+        const offset = bad.indexOf(0x01);
+        for (let shift = 0; shift < 4; shift++) {
+          expect(outcome(placed(bad, shift, 0x22))).toEqual({ offset });
+        }
+      }
+    }
+  });
+
   it("rejects an unterminated string at every length and alignment, whatever follows the buffer", () => {
     for (let length = 0; length <= 12; length++) {
       const bytes = `{"key": "${"v".repeat(length)}`;

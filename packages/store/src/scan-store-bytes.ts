@@ -10,13 +10,12 @@ import {
   corrupt,
   isWhitespace,
   nextStringStop,
-  skipEscape,
+  skipEscapedRest,
   skipLiteral,
   skipNumberTail,
   skipSpaces,
   skipString,
   skipWhitespace,
-  stringStopError,
   unexpected,
   wordsOf,
 } from "./json-skip";
@@ -121,15 +120,10 @@ function scanValue(
     const start = pos;
     if (c === 0x22) {
       // One string loop for names and values alike, so that it is compiled inline once.
-      let escaped = false;
       pos = nextStringStop(buf, words, shift, pos + 1);
-      c = buf[pos] as number;
-      while (c !== 0x22) {
-        if (c !== 0x5c) throw stringStopError(buf, pos, path);
-        escaped = true;
-        pos = nextStringStop(buf, words, shift, skipEscape(buf, pos, path));
-        c = buf[pos] as number;
-      }
+      // Anything but the closing quote is an escape (or an error): the rarer, longer way.
+      const escaped = buf[pos] !== 0x22;
+      if (escaped) pos = skipEscapedRest(buf, words, shift, pos, path);
       c = buf[++pos] as number;
       if (keyNext) {
         keyNext = false;
