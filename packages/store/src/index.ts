@@ -34,6 +34,8 @@ export {
   type StoreErrorCode,
   StoreLockError,
 } from "./errors";
+/** Fingerprints a store file ("ino:size:mtimeMs") without reading it; throws STORE_IO. */
+export { identifyStoreFile } from "./identify-store-file";
 /** Reads a store without locking (cached, caller gets a copy); throws StoreCorruptError or STORE_IO. */
 export { type LoadSessionStoreOptions, loadSessionStore } from "./load-session-store";
 /** Lists entry views with one unlocked byte scan; throws StoreCorruptError or STORE_IO. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshotFile, useTempDir } from "../test/helpers/temp-dir";
 import { isStoreError } from "./errors";
+import { identifyStoreFile } from "./identify-store-file";
 import { removeSessionEntries } from "./remove-session-entries";
 import type { EntryView } from "./types";
 
@@ -147,6 +148,20 @@ describe("removeSessionEntries", () => {
     expect(await readdir(dir())).toEqual(["sessions.json"]);
   });
 
+  it("reports the fingerprint of the file it left: the new file after a write, the same one otherwise", async () => {
+    await writeFile(store(), JSON.stringify(STORE, null, 2));
+    const before = await identifyStoreFile(store());
+    const untouched = await removeSessionEntries(store(), () => false);
+    expect(untouched.fileIdentity).toBe(before);
+    const dry = await removeSessionEntries(store(), isRun, { dryRun: true });
+    expect(dry.fileIdentity).toBe(before);
+    const written = await removeSessionEntries(store(), isRun);
+    expect(written.fileIdentity).not.toBe(before);
+    expect(written.fileIdentity).toBe(await identifyStoreFile(store()));
+    const missing = await removeSessionEntries(join(dir(), "none", "sessions.json"), isRun);
+    expect(missing.fileIdentity).toBeNull();
+  });
+
   it("treats a missing store or directory as empty and creates nothing", async () => {
     const empty = {
       removed: [],
@@ -154,6 +169,7 @@ describe("removeSessionEntries", () => {
       bytesBefore: 0,
       bytesAfter: 0,
       written: false,
+      fileIdentity: null,
     };
     expect(await removeSessionEntries(store(), () => true)).toEqual(empty);
     expect(await removeSessionEntries(join(dir(), "no", "sessions.json"), () => true)).toEqual(

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { errnoCode, storeIoError } from "./errors";
+import { identifyStoreFile } from "./identify-store-file";
 import { invalidateStoreCache } from "./load-session-store";
 import { groupMembersByKey, type KeyGroup } from "./read-session-entry-views";
 import { readStoreFile } from "./read-store-file";
@@ -36,13 +37,13 @@ export async function removeSessionEntries(
   const { dryRun = false, ...lockOptions } = options;
   const path = resolve(storePath);
   // No directory, no store: nothing to remove, and nowhere to put a lock.
-  if (!(await directoryExists(dirname(path)))) return unchanged(0);
+  if (!(await directoryExists(dirname(path)))) return unchanged(0, null);
 
   return withStoreLock(
     path,
     async (lock) => {
       const file = await readStoreFile(path);
-      if (!file) return unchanged(0);
+      if (!file) return unchanged(0, null);
       const members = scanStoreBytes(file.buf, path);
       const removed: EntryView[] = [];
       const removeIndices = new Set<number>();
@@ -58,7 +59,10 @@ export async function removeSessionEntries(
           remainingSessionIds.add(view.sessionId);
         }
       }
-      if (removed.length === 0) return { ...unchanged(file.buf.length), remainingSessionIds };
+      if (removed.length === 0) {
+        const fileIdentity = await identifyStoreFile(path);
+        return { ...unchanged(file.buf.length, fileIdentity), remainingSessionIds };
+      }
 
       // The surviving byte ranges are written straight from the buffer read, never copied (a
       // large store keeps most of its bytes); a dry run only adds up their lengths.
@@ -81,6 +85,8 @@ export async function removeSessionEntries(
         bytesBefore: file.buf.length,
         bytesAfter,
         written: !dryRun,
+        // Still under the lock: exactly the file this pass left behind.
+        fileIdentity: await identifyStoreFile(path),
       };
     },
     lockOptions,
@@ -96,8 +102,9 @@ function toPredicate(
   return (view) => chosen.has(view.key);
 }
 
-function unchanged(bytes: number): RemoveEntriesResult {
+function unchanged(bytes: number, fileIdentity: string | null): RemoveEntriesResult {
   return {
+    fileIdentity,
     removed: [],
     remainingSessionIds: new Set(),
     bytesBefore: bytes,

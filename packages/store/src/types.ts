@@ -33,6 +33,11 @@ export interface RemoveEntriesResult {
   bytesBefore: number;
   bytesAfter: number;
   written: boolean;
+  /**
+   * The store's fingerprint as this pass left it (see `identifyStoreFile`), taken under the
+   * lock; null when there is no store file.
+   */
+  fileIdentity: string | null;
 }
 
 /** Why a transcript was archived; it becomes part of the archive name. */

@@ -1,0 +1,18 @@
+import { stat } from "node:fs/promises";
+import { errnoCode, storeIoError } from "./errors";
+
+/**
+ * A cheap fingerprint of a store file, `"<ino>:<size>:<mtimeMs>"`, or null when it is missing.
+ * Every atomic write gives the store a new inode, so an equal fingerprint means an unchanged
+ * file. Throws StoreError STORE_IO when the file cannot be stat'ed for another reason.
+ */
+export async function identifyStoreFile(storePath: string): Promise<string | null> {
+  try {
+    const { ino, size, mtimeMs } = await stat(storePath);
+    return `${ino}:${size}:${mtimeMs}`;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    throw storeIoError(storePath, "stat", error);
+  }
+}
