@@ -6,7 +6,7 @@ import { DEFAULT_CRON_RETENTION_MS } from "./constants";
 import type { Logger } from "./logger";
 import { isPolicyEnabled } from "./plan-sweep";
 import { removeByPlan } from "./remove-by-plan";
-import type { SessionStoreBackend } from "./session-store-backend";
+import type { BackendRemoveResult, SessionStoreBackend } from "./session-store-backend";
 import type { ReaperResult, RemovedEntry, SweepPolicy } from "./types";
 
 /** What the reaper remembers about a store whose last sweep found nothing to remove. */
@@ -67,6 +67,21 @@ async function identifySafely(p: RunSweepParams): Promise<string | null> {
     p.log.debug({ storePath: p.storePath, err: error }, "session store identify failed");
     return null;
   }
+}
+
+/**
+ * The fingerprint of the store as the pass left it: the backend's own, taken under its lock,
+ * or — for backends that do not report one — the pre-pass fingerprint if nothing was removed
+ * and the file is still that one. Null when unknown.
+ */
+async function identityLeftBehind(
+  p: RunSweepParams,
+  outcome: BackendRemoveResult,
+  identityBefore: string | null,
+): Promise<string | null> {
+  if (outcome.identityAfter !== undefined) return outcome.identityAfter;
+  if (outcome.removed.length > 0 || identityBefore === null) return null;
+  return (await identifySafely(p)) === identityBefore ? identityBefore : null;
 }
 
 /**
@@ -186,13 +201,15 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   if (stepError !== undefined) result.error = errorInfo(stepError);
   advanceThrottle();
 
-  // Remember "nothing to remove here" only if the file we planned on is still the one on disk.
-  if (plan.remove.size === 0 && identity !== null && (await identifySafely(p)) === identity) {
+  // Remember the store as this sweep left it; until it changes or an entry is due, the next
+  // sweep need not read it. A dry run that found work left that work in the file.
+  const leftIdentity = await identityLeftBehind(p, outcome, identity);
+  if (leftIdentity !== null && !(dryRun && plan.remove.size > 0)) {
     const nextExpiry = plan.nextExpiryAt;
     // Re-sweep at least once per archive retention so archive cleanup is never starved.
     const archiveDue = nowMs + keepArchivesMs;
     state.quiet.set(pathKey, {
-      identity,
+      identity: leftIdentity,
       policyKey,
       backend: backend.name,
       nextExpiryAt: nextExpiry,

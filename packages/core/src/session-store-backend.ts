@@ -10,6 +10,12 @@ export interface BackendRemoveResult {
   entriesBefore?: number;
   bytesBefore?: number;
   bytesAfter?: number;
+  /**
+   * The store's `identify()` fingerprint as this pass left it, taken under the pass's lock
+   * (null: no store file). Lets the reaper skip the next sweep of a store nobody touched since,
+   * even right after it wrote the store itself.
+   */
+  identityAfter?: string | null;
 }
 
 /** Options of a backend removal pass. */

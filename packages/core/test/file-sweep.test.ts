@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  createFileBackend,
   createReaper,
   MIN_SWEEP_INTERVAL_MS,
   resetReaperThrottle,
+  type SessionStoreBackend,
   sweepCronRunSessions,
 } from "../src/index";
 import { createRecordingLogger } from "./support/memory-backend";
@@ -280,5 +282,39 @@ describe("createReaper on a real store", () => {
     // The method is honest: once the run is due, the sweep reads and meets the corrupt bytes.
     const due = await reaper.sweep(t.storePath, { nowMs: NOW + 23 * HOUR + 1 });
     expect(due).toMatchObject({ swept: false, error: { code: "STORE_CORRUPT" } });
+  });
+
+  it("after writing the store itself, skips the next sweep before nextExpiryAt without a read", async () => {
+    await t.write({
+      "agent:main:cron:j:run:old": entry("s-old", NOW - 25 * HOUR),
+      "agent:main:cron:j:run:new": entry("s-new", NOW - HOUR),
+    });
+    // The reaper reaches the store only through its backend: count the removal passes (reads).
+    const file = createFileBackend();
+    let passes = 0;
+    const backend: SessionStoreBackend = {
+      ...file,
+      removeEntries: (...args) => {
+        passes += 1;
+        return file.removeEntries(...args);
+      },
+    };
+    const reaper = createReaper({ backend, minIntervalMs: 0 });
+    const first = await reaper.sweep(t.storePath, { nowMs: NOW });
+    expect(first).toMatchObject({ swept: true, prunedKeys: ["agent:main:cron:j:run:old"] });
+    expect(passes).toBe(1);
+
+    const skipped = await reaper.sweep(t.storePath, { nowMs: NOW + 1000 });
+    expect(skipped).toMatchObject({
+      swept: false,
+      skipped: "unchanged",
+      nextExpiryAt: NOW + 23 * HOUR,
+    });
+    expect(passes).toBe(1);
+
+    // Another writer's change (a new inode) makes the next sweep read again.
+    await t.write({ "agent:main:cron:j:run:new": entry("s-new", NOW - HOUR) });
+    expect((await reaper.sweep(t.storePath, { nowMs: NOW + 2000 })).swept).toBe(true);
+    expect(passes).toBe(2);
   });
 });
