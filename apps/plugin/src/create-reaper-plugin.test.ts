@@ -69,7 +69,7 @@ function gatedBackend(hold: Promise<void>): {
 }
 
 describe("createReaperPlugin", () => {
-  it("sweeps every store on a tick and lets the core's throttle skip the next ticks", async () => {
+  it("sweeps every store on a tick; the core's throttle and unchanged-store skip spare the next ticks", async () => {
     const stores = [await seedAgent("a"), await seedAgent("b")];
     const plugin = createReaperPlugin({ stores });
 
@@ -91,8 +91,15 @@ describe("createReaperPlugin", () => {
 
     const soon = await plugin.onTick(NOW + MINUTE);
     expect(soon?.map((result) => result.skipped)).toEqual(["throttled", "throttled"]);
+    // Past the throttle, a store nobody touched since the sweep's own write is not read again.
     const later = await plugin.onTick(NOW + 6 * MINUTE);
-    expect(later?.map((result) => result.swept)).toEqual([true, true]);
+    expect(later?.map((result) => result.skipped)).toEqual(["unchanged", "unchanged"]);
+    // Once the kept run is due (it is 1 h old at NOW, so after NOW + 23 h), it is read and pruned.
+    const due = await plugin.onTick(NOW + 23 * HOUR + MINUTE);
+    expect(due?.map((result) => [result.swept, result.pruned])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
   });
 
   it("skips a tick while the previous one still runs", async () => {

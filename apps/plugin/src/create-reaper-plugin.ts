@@ -2,10 +2,12 @@ import { resolve } from "node:path";
 import {
   type CronConfig,
   createReaper,
+  emptyReaperResult,
   type HooksConfig,
   type LogFn,
   type Logger,
   type ReaperResult,
+  reaperErrorInfo,
   type SessionStoreBackend,
   silentLogger,
 } from "@session-reaper/core";
@@ -106,7 +108,7 @@ export function createReaperPlugin(options: ReaperPluginOptions): ReaperPlugin {
       // The core reports failures in the result; this only guards against a bug in it, so one
       // store can never stop the others.
       logger.error({ err, storePath }, "session sweep threw unexpectedly");
-      return failedResult(storePath, err, dryRun);
+      return { ...emptyReaperResult(storePath, dryRun), error: reaperErrorInfo(err) };
     }
   }
 
@@ -186,26 +188,5 @@ function guardLogger(logger: Logger): Logger {
     info: guard(logger.info),
     warn: guard(logger.warn),
     error: guard(logger.error),
-  };
-}
-
-function failedResult(storePath: string, err: unknown, dryRun: boolean): ReaperResult {
-  const code =
-    err !== null && typeof err === "object" && typeof (err as { code?: unknown }).code === "string"
-      ? (err as { code: string }).code
-      : "SWEEP_FAILED";
-  return {
-    swept: false,
-    pruned: 0,
-    archived: 0,
-    archivesRemoved: 0,
-    dryRun,
-    prunedKeys: [],
-    error: { code, message: err instanceof Error ? err.message : String(err) },
-    storePath,
-    removed: [],
-    archivedPaths: [],
-    archivesRemovedPaths: [],
-    durationMs: 0,
   };
 }

@@ -3,6 +3,7 @@ export { createFileBackend } from "./create-file-backend";
 export { createReaper, type Reaper, type ReaperOptions } from "./create-reaper";
 export { type LogFn, type Logger, silentLogger } from "./logger";
 export { planSweep } from "./plan-sweep";
+export { emptyReaperResult, reaperErrorInfo } from "./reaper-result";
 export {
   type InvalidSettingReport,
   type ResolveOptions,

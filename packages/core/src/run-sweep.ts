@@ -5,6 +5,7 @@ import { archiveRemovedTranscripts } from "./archive-removed-transcripts";
 import { DEFAULT_CRON_RETENTION_MS } from "./constants";
 import type { Logger } from "./logger";
 import { isPolicyEnabled } from "./plan-sweep";
+import { emptyReaperResult, reaperErrorInfo } from "./reaper-result";
 import { removeByPlan } from "./remove-by-plan";
 import type { BackendRemoveResult, SessionStoreBackend } from "./session-store-backend";
 import type { ReaperResult, RemovedEntry, SweepPolicy } from "./types";
@@ -51,14 +52,6 @@ function archiveRetentionMs(policy: SweepPolicy): number {
   return enabled.length > 0 ? Math.max(...enabled) : DEFAULT_CRON_RETENTION_MS;
 }
 
-function errorInfo(error: unknown): { code: string; message: string } {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return {
-    code: typeof code === "string" ? code : "SWEEP_FAILED",
-    message: typeof message === "string" ? message : String(error),
-  };
-}
-
 async function identifySafely(p: RunSweepParams): Promise<string | null> {
   if (!p.backend.identify) return null;
   try {
@@ -92,19 +85,7 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   const started = performance.now();
   const { state, storePath, backend, log, nowMs, dryRun } = p;
   const pathKey = resolve(storePath);
-  const result: ReaperResult = {
-    swept: false,
-    pruned: 0,
-    archived: 0,
-    archivesRemoved: 0,
-    dryRun,
-    prunedKeys: [],
-    storePath,
-    removed: [],
-    archivedPaths: [],
-    archivesRemovedPaths: [],
-    durationMs: 0,
-  };
+  const result = emptyReaperResult(storePath, dryRun);
   const finish = (): ReaperResult => {
     result.durationMs = performance.now() - started;
     return result;
@@ -152,7 +133,7 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   try {
     removal = await removeByPlan({ backend, storePath, policy, nowMs, dryRun, log });
   } catch (error) {
-    result.error = errorInfo(error);
+    result.error = reaperErrorInfo(error);
     log.warn(
       { storePath, backend: backend.name, code: result.error.code, err: error },
       "session sweep failed",
@@ -198,7 +179,7 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   result.archivesRemoved = cleanup.paths.length;
   const stepError = archive.error ?? cleanup.error;
   // The entries are gone either way, so the throttle advances; a transcript error is still reported.
-  if (stepError !== undefined) result.error = errorInfo(stepError);
+  if (stepError !== undefined) result.error = reaperErrorInfo(stepError);
   advanceThrottle();
 
   // Remember the store as this sweep left it; until it changes or an entry is due, the next
