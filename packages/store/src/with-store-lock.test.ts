@@ -1,4 +1,14 @@
-import { mkdir, readFile, rmdir, stat, utimes, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  readFile,
+  rename,
+  rmdir,
+  stat,
+  symlink,
+  unlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
@@ -119,6 +129,33 @@ describe("withStoreLock", () => {
     await expect(withStoreLock(store(), () => 1, { timeoutMs: -1 })).rejects.toThrow(RangeError);
     await expect(withStoreLock(store(), () => 1, { staleMs: Number.NaN })).rejects.toThrow(
       RangeError,
+    );
+  });
+
+  it("stops refreshing a lock it could not stat, so the next locker can take it over once stale", async () => {
+    // A stat that fails (here ELOOP through a self-referencing symlink put in place of the lock
+    // directory for a moment) counts as a loss. The directory, put back unchanged, still carries
+    // our mtime: if its refresh timer kept running it would never turn stale.
+    const lockPath = storeLockPath(store());
+    const aside = `${lockPath}.aside`;
+    await expectStoreError(
+      withStoreLock(
+        store(),
+        async (lock) => {
+          await rename(lockPath, aside);
+          await symlink(lockPath, lockPath);
+          await expect(lock.assertHeld()).rejects.toMatchObject({ cause: { code: "ELOOP" } });
+          await unlink(lockPath);
+          await rename(aside, lockPath);
+        },
+        { staleMs: 2_000 },
+      ),
+      "STORE_LOCK_COMPROMISED",
+    );
+    // Not removed (it could not be proven ours), but taken over once 2 s without a refresh.
+    expect(await exists(lockPath)).toBe(true);
+    expect(await withStoreLock(store(), () => "next", { staleMs: 2_000, timeoutMs: 8_000 })).toBe(
+      "next",
     );
   });
 

@@ -60,10 +60,10 @@ export async function withStoreLock<T>(
     try {
       result = await fn(ownership.handle());
     } catch (error) {
-      await releaseIfOurs(ownership, release);
+      await releaseAndCheck(ownership, release);
       throw error;
     }
-    const lost = await releaseIfOurs(ownership, release);
+    const lost = await releaseAndCheck(ownership, release);
     if (lost) throw lost;
     return result;
   } finally {
@@ -104,16 +104,19 @@ async function acquire(
 }
 
 /**
- * Removes the lock directory only if it is still ours; a taken-over lock belongs to its new
- * holder. Returns the loss, if any. Release failures are swallowed: the caller's work is done and
- * a leftover lock directory is taken over once stale.
+ * Stops proper-lockfile's refresh timer and removes the lock directory only if it is still ours
+ * (the `fs` adapter's rmdir refuses a lock that is not); a taken-over lock belongs to its new
+ * holder. Returns the loss, if any. The timer is stopped even after a loss: a loss can also be a
+ * failed stat, and a lock directory that is still refreshed would never turn stale. Release
+ * failures are swallowed: the caller's work is done and a leftover lock directory is taken over
+ * once stale.
  */
-async function releaseIfOurs(
+async function releaseAndCheck(
   ownership: LockOwnership,
   release: () => Promise<void>,
 ): Promise<StoreLockError | undefined> {
   const lost = await ownership.check();
-  if (!lost) await release().catch(() => undefined);
+  await release().catch(() => undefined);
   return lost;
 }
 
