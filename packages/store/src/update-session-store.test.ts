@@ -45,6 +45,34 @@ describe("updateSessionStore", () => {
     expect(await snapshotFile(store())).toEqual(before);
   });
 
+  it.each([
+    ["4-space", JSON.stringify({ a: { sessionId: "s" }, b: 1 }, null, 4)],
+    ["tab", JSON.stringify({ a: { sessionId: "s" }, b: 1 }, null, "\t")],
+    ["minified", JSON.stringify({ a: { sessionId: "s" }, b: 1 })],
+    ["CRLF", '{\r\n  "a": {"sessionId": "s"},\r\n  "b": 1\r\n}\r\n'],
+    ["duplicate-key", '{"a": 0, "a": {"sessionId": "s"}, "b": 1}'],
+  ])("leaves a %s store alone when the mutator changes nothing", async (_name, text) => {
+    await writeFile(store(), text);
+    const before = await snapshotFile(store());
+    const result = await updateSessionStore(store(), (s) => {
+      const keys = Object.keys(s);
+      s.b = 1; // same value written back
+      return keys;
+    });
+    expect(result).toEqual(["a", "b"]);
+    expect(await snapshotFile(store())).toEqual(before);
+  });
+
+  it("rewrites a differently formatted store as 2-space JSON once something changes", async () => {
+    await writeFile(store(), JSON.stringify({ a: { sessionId: "s" } }));
+    await updateSessionStore(store(), (s) => {
+      s.b = { sessionId: "t" };
+    });
+    expect(await readFile(store(), "utf8")).toBe(
+      JSON.stringify({ a: { sessionId: "s" }, b: { sessionId: "t" } }, null, 2),
+    );
+  });
+
   it("runs async mutators, keeps the file's mode and replaces it atomically", async () => {
     await writeFile(store(), JSON.stringify({ a: 1 }, null, 2));
     await chmod(store(), 0o640);

@@ -10,7 +10,9 @@ import { NEW_FILE_MODE, writeFileAtomically } from "./write-file-atomic";
 
 /**
  * Under the store lock: reads the store, runs `mutator` on it (sync or async), and writes
- * `JSON.stringify(store, null, 2)` back only if that differs from the file's bytes. Returns the
+ * `JSON.stringify(store, null, 2)` back only if that differs from the same serialization taken
+ * before the mutator ran: a mutator that changes nothing leaves the file alone even when it is
+ * formatted differently (4 spaces, tabs, minified) or holds duplicate keys. Returns the
  * mutator's result. Throws StoreCorruptError (nothing written), StoreLockError, STORE_IO, or
  * whatever the mutator throws (nothing written).
  */
@@ -32,11 +34,11 @@ export async function updateSessionStore<T>(
     async (lock) => {
       const file = await readStoreFile(path);
       const store = file ? parseSessionStore(file.buf, path) : {};
+      const before = JSON.stringify(store, null, 2);
       const result = await mutator(store);
-      const next = Buffer.from(JSON.stringify(store, null, 2), "utf8");
-      const unchanged = file ? next.equals(file.buf) : Object.keys(store).length === 0;
-      if (!unchanged) {
-        await writeFileAtomically(path, next, {
+      const next = JSON.stringify(store, null, 2);
+      if (next !== before) {
+        await writeFileAtomically(path, Buffer.from(next, "utf8"), {
           mode: file?.mode ?? NEW_FILE_MODE,
           beforeRename: lock.assertHeld,
         });
