@@ -4,6 +4,7 @@ import { createSampleStateDir } from "@session-reaper/bench";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createTempHome,
+  DAY,
   HOUR,
   logLines,
   removeTempDir,
@@ -132,6 +133,20 @@ describe("watch", () => {
     const order = result.logs.map((l) => l.msg);
     expect(order.indexOf("stopping after the current sweep")).toBeGreaterThan(-1);
     expect(order.at(-1)).toBe("stopped");
+  }, 60_000);
+
+  it("waits out an interval longer than setTimeout's limit (30d) instead of sweeping at once", async () => {
+    await writeKnownStore(stateDir, "main");
+    const result = await watch(["--interval", "30d"], (log, _all, child) => {
+      // A timer that overflowed would fire after 1 ms and sweep again and again meanwhile.
+      if (log.msg === "sweep finished") setTimeout(() => child.kill("SIGTERM"), 1_500);
+    });
+    expect(result.code).toBe(0);
+    expect(finished(result.logs).map((r) => r.sweep)).toEqual([1]);
+    expect(result.logs.find((l) => l.msg === "watching session stores")).toMatchObject({
+      intervalMs: 30 * DAY,
+    });
+    expect(result.stderr).not.toContain("TimeoutOverflowWarning");
   }, 60_000);
 
   it("logs a failing store on every round and keeps running", async () => {

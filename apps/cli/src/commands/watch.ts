@@ -10,6 +10,8 @@ import { isUsageError } from "../usage-error";
 /** Default time between two sweeps: the reaper's own throttle, 5 min. */
 const DEFAULT_INTERVAL_MS = 5 * 60 * 1000;
 const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+/** The longest delay setTimeout honours (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function logResult(logger: CliLogger, sweep: number, r: ReaperResult): void {
   const fields = {
@@ -112,11 +114,20 @@ export async function runWatch(options: WatchOptions, io: CliIo): Promise<number
       );
       if (stopping) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
+        // setTimeout fires at once for delays above MAX_TIMER_MS (about 24.8 days), so a longer
+        // interval is waited out in steps.
+        const due = Date.now() + intervalMs;
+        let timer: NodeJS.Timeout | undefined;
+        const arm = () => {
+          const left = due - Date.now();
+          if (left <= 0) resolve();
+          else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+        };
         wake = () => {
           clearTimeout(timer);
           resolve();
         };
+        arm();
       });
       wake = null;
     }
