@@ -92,6 +92,24 @@ describe("createOpenClawService", () => {
     );
   });
 
+  it("sweeps on every tick even when the timer fires early by the clock", async () => {
+    const storePath = await seedAgent("alpha", 30 * HOUR);
+    const { ctx, lines } = hostContext({});
+    // A clock running 1% slow: every 1 s tick looks 990 ms after the previous one, like a
+    // timer that fires early by the wall clock. The core's throttle must not skip those ticks.
+    const start = Date.now();
+    const now = () => start + Math.floor((Date.now() - start) * 0.99);
+    service = createOpenClawService({ interval: "1s" }, { now });
+    await service.start(ctx);
+    const ticks = () => lines.filter((line) => line.includes("session sweep tick finished"));
+    await waitUntil(async () => ticks().length >= 3);
+    await service.stop();
+    expect(await storeKeys(storePath)).toEqual(["agent:alpha:main"]);
+    const skips = lines.filter((line) => line.includes("session sweep skipped"));
+    expect(skips.length).toBeGreaterThanOrEqual(2);
+    for (const line of skips) expect(line).toMatch(/ skipped=unchanged$/);
+  });
+
   it("uses the backend the loader picks and logs its name", async () => {
     await seedAgent("alpha", 30 * HOUR);
     const { ctx, lines } = hostContext({});

@@ -24,6 +24,8 @@ export interface OpenClawService {
 export interface OpenClawServiceDeps {
   /** Chooses the store backend; default: the host's writer, else the file store. */
   loadBackend?: () => Promise<LoadedBackend>;
+  /** Clock of the sweeps; default `Date.now`. */
+  now?: () => number;
 }
 
 /** Id of the plugin and of its service. */
@@ -72,10 +74,11 @@ export function createOpenClawService(
       cronConfig: options.cronConfig,
       hooksConfig: options.hooksConfig,
       logger: log,
+      // The timer paces the sweeps; the plugin's default throttle (half the interval) keeps a
+      // timer that fires early from skipping ticks. Unchanged stores cost a stat.
       intervalMs: options.intervalMs,
-      // Each store is swept at most once per interval; unchanged stores cost a stat.
-      minIntervalMs: options.intervalMs,
       backend,
+      ...(deps.now ? { now: deps.now } : {}),
       dryRun: options.dryRun,
     });
     plugin.start();

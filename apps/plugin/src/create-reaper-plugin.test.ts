@@ -69,7 +69,7 @@ function gatedBackend(hold: Promise<void>): {
 }
 
 describe("createReaperPlugin", () => {
-  it("sweeps every store on a tick; the core's throttle and unchanged-store skip spare the next ticks", async () => {
+  it("sweeps every store on a tick; the throttle and unchanged-store skip spare the next ticks", async () => {
     const stores = [await seedAgent("a"), await seedAgent("b")];
     const plugin = createReaperPlugin({ stores });
 
@@ -89,10 +89,11 @@ describe("createReaperPlugin", () => {
       expect(names).not.toContain(`${agent}-old.jsonl`);
     }
 
-    const soon = await plugin.onTick(NOW + MINUTE);
+    // The default throttle is half the default 5-minute interval.
+    const soon = await plugin.onTick(NOW + 2 * MINUTE);
     expect(soon?.map((result) => result.skipped)).toEqual(["throttled", "throttled"]);
     // Past the throttle, a store nobody touched since the sweep's own write is not read again.
-    const later = await plugin.onTick(NOW + 6 * MINUTE);
+    const later = await plugin.onTick(NOW + 3 * MINUTE);
     expect(later?.map((result) => result.skipped)).toEqual(["unchanged", "unchanged"]);
     // Once the kept run is due (it is 1 h old at NOW, so after NOW + 23 h), it is read and pruned.
     const due = await plugin.onTick(NOW + 23 * HOUR + MINUTE);
@@ -238,8 +239,11 @@ describe("createReaperPlugin", () => {
     expect(await storeKeys(storePath)).toEqual(["agent:a:cron:job:run:late"]);
   });
 
-  it("rejects an interval that is not a positive number", () => {
+  it("rejects an interval that is not a positive number or longer than a timer can wait", () => {
     expect(() => createReaperPlugin({ stores: [], intervalMs: 0 })).toThrow(RangeError);
     expect(() => createReaperPlugin({ stores: [], intervalMs: Number.NaN })).toThrow(RangeError);
+    // setInterval would fire every millisecond for a longer period.
+    expect(() => createReaperPlugin({ stores: [], intervalMs: 2 ** 31 })).toThrow(RangeError);
+    expect(() => createReaperPlugin({ stores: [], intervalMs: 2 ** 31 - 1 })).not.toThrow();
   });
 });

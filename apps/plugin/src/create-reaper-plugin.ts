@@ -24,7 +24,10 @@ export interface ReaperPluginOptions {
   logger?: Logger;
   /** Timer period of {@link ReaperPlugin.start}; default 5 minutes. */
   intervalMs?: number;
-  /** Per-store throttle forwarded to the core (default: the core's 5 minutes). */
+  /**
+   * Per-store throttle forwarded to the core; default half of `intervalMs`, so a timer that
+   * fires a little early (by the wall clock) never makes a tick skip a store.
+   */
   minIntervalMs?: number;
   /** Store backend; default: the file store with its cross-process lock. */
   backend?: SessionStoreBackend;
@@ -47,6 +50,9 @@ export interface ReaperPlugin {
   stop(): Promise<void>;
 }
 
+/** The longest delay setInterval honours; longer ones fire every millisecond. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Default timer period of {@link ReaperPlugin.start}. */
 export const DEFAULT_PLUGIN_INTERVAL_MS = 5 * 60_000;
 
@@ -56,8 +62,11 @@ export const DEFAULT_PLUGIN_INTERVAL_MS = 5 * 60_000;
  */
 export function createReaperPlugin(options: ReaperPluginOptions): ReaperPlugin {
   const intervalMs = options.intervalMs ?? DEFAULT_PLUGIN_INTERVAL_MS;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new RangeError(`intervalMs must be a positive number of milliseconds, got ${intervalMs}`);
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0 || intervalMs > MAX_TIMER_MS) {
+    throw new RangeError(
+      `intervalMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (the longest ` +
+        `timer delay), got ${intervalMs}`,
+    );
   }
   const logger = guardLogger(options.logger ?? silentLogger);
   const now = options.now ?? Date.now;
@@ -67,7 +76,7 @@ export function createReaperPlugin(options: ReaperPluginOptions): ReaperPlugin {
     ...(options.cronConfig ? { cronConfig: options.cronConfig } : {}),
     ...(options.hooksConfig ? { hooksConfig: options.hooksConfig } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
-    ...(options.minIntervalMs !== undefined ? { minIntervalMs: options.minIntervalMs } : {}),
+    minIntervalMs: options.minIntervalMs ?? Math.floor(intervalMs / 2),
   });
   const dryRun = options.dryRun === true;
 

@@ -29,6 +29,7 @@ export {
 } from "./load-openclaw-backend";
 export {
   DEFAULT_INTERVAL_MS,
+  MAX_INTERVAL_MS,
   MIN_INTERVAL_MS,
   type OpenClawReaperConfig,
   type ResolvedOpenClawOptions,

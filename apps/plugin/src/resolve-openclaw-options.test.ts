@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_INTERVAL_MS,
+  MAX_INTERVAL_MS,
   MIN_INTERVAL_MS,
   resolveOpenClawOptions,
 } from "./resolve-openclaw-options";
@@ -68,6 +69,12 @@ describe("resolveOpenClawOptions", () => {
     const tiny = resolveWithWarnings({ interval: "100ms" });
     expect(tiny.options.intervalMs).toBe(MIN_INTERVAL_MS);
     expect(tiny.warnings).toEqual(["interval is too short; using 1s"]);
+    // setTimeout cannot wait longer than 2^31-1 ms; 30 days would fire at once.
+    const huge = resolveWithWarnings({ interval: "30d" });
+    expect(huge.options.intervalMs).toBe(MAX_INTERVAL_MS);
+    expect(MAX_INTERVAL_MS).toBe(2_147_483_647);
+    expect(huge.warnings).toEqual(["interval is too long; using 2147483647 ms (about 24.8 days)"]);
+    expect(resolveWithWarnings({ interval: "24d" }).options.intervalMs).toBe(24 * 86_400_000);
   });
 
   it("reports and ignores values of the wrong type instead of throwing", () => {

@@ -27,6 +27,8 @@ export interface ResolvedOpenClawOptions {
 export const DEFAULT_INTERVAL_MS = 5 * 60_000;
 /** Shortest interval accepted; shorter values are raised to it (with a warning). */
 export const MIN_INTERVAL_MS = 1_000;
+/** Longest interval accepted (the longest timer delay, about 24.8 days); longer values are lowered to it (with a warning). */
+export const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
 /**
  * Merges the plugin's config with the host's `cron.sessionRetention` / `hooks.sessionRetention`
@@ -118,6 +120,12 @@ function resolveInterval(
   if (parsed.ms < MIN_INTERVAL_MS) {
     onInvalid("interval is too short; using 1s", { value: raw });
     return MIN_INTERVAL_MS;
+  }
+  if (parsed.ms > MAX_INTERVAL_MS) {
+    onInvalid(`interval is too long; using ${MAX_INTERVAL_MS} ms (about 24.8 days)`, {
+      value: raw,
+    });
+    return MAX_INTERVAL_MS;
   }
   return parsed.ms;
 }
