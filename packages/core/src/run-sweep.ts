@@ -79,10 +79,40 @@ async function identityLeftBehind(
 
 /**
  * One sweep of one store: throttle → policy → unchanged-store skip → one locked removal →
- * transcript archiving → archive cleanup. Never throws; failures come back in `error`.
+ * transcript archiving → archive cleanup. Never throws; failures come back in `error` (a bad
+ * store path as `INVALID_STORE_PATH`; anything unexpected, e.g. a backend breaking its
+ * contract, under its own code or `SWEEP_FAILED`).
  */
 export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   const started = performance.now();
+  const { storePath, dryRun } = p;
+  try {
+    if (typeof storePath !== "string" || storePath.trim() === "") {
+      const error = Object.assign(
+        new TypeError(
+          `The session store path must be a non-empty string, got ${JSON.stringify(storePath) ?? String(storePath)}`,
+        ),
+        { code: "INVALID_STORE_PATH" },
+      );
+      throw error;
+    }
+    return await sweepStore(p, started);
+  } catch (error) {
+    const result = emptyReaperResult(
+      typeof storePath === "string" ? storePath : String(storePath),
+      dryRun === true,
+    );
+    result.error = reaperErrorInfo(error);
+    result.durationMs = performance.now() - started;
+    p.log.warn(
+      { storePath, backend: p.backend?.name, code: result.error.code, err: error },
+      "session sweep failed",
+    );
+    return result;
+  }
+}
+
+async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperResult> {
   const { state, storePath, backend, log, nowMs, dryRun } = p;
   const pathKey = resolve(storePath);
   const result = emptyReaperResult(storePath, dryRun);
@@ -183,9 +213,11 @@ export async function runSweep(p: RunSweepParams): Promise<ReaperResult> {
   advanceThrottle();
 
   // Remember the store as this sweep left it; until it changes or an entry is due, the next
-  // sweep need not read it. A dry run that found work left that work in the file.
+  // sweep need not read it. A dry run that found work (entries or archives to remove) left that
+  // work undone, so it must not make the next real sweep skip the store.
   const leftIdentity = await identityLeftBehind(p, outcome, identity);
-  if (leftIdentity !== null && !(dryRun && plan.remove.size > 0)) {
+  const workLeft = dryRun && (plan.remove.size > 0 || cleanup.paths.length > 0);
+  if (leftIdentity !== null && !workLeft) {
     const nextExpiry = plan.nextExpiryAt;
     // Re-sweep at least once per archive retention so archive cleanup is never starved.
     const archiveDue = nowMs + keepArchivesMs;

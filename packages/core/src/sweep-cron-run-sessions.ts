@@ -32,6 +32,8 @@ let defaultBackend: SessionStoreBackend | undefined;
  * sweep. Never throws: failures are warn-logged and reported in `error`.
  */
 export function sweepCronRunSessions(params: SweepCronRunSessionsParams): Promise<ReaperResult> {
+  // Callers from plain JavaScript may pass nothing at all; that is reported, not thrown.
+  params ??= {} as SweepCronRunSessionsParams;
   const log = toSafeLogger(params.log);
   defaultBackend ??= createFileBackend();
   return runSweep({

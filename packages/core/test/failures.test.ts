@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileBackend, createReaper } from "../src/index";
+import {
+  createFileBackend,
+  createReaper,
+  type SessionStoreBackend,
+  sweepCronRunSessions,
+} from "../src/index";
 import { createTempStore, entry, type TempStore } from "./support/temp-store";
 
 const HOUR = 3_600_000;
@@ -107,4 +112,43 @@ describe("a store locked by another process", () => {
     const retry = await reaper.sweep(t.storePath, { nowMs: NOW + 1 });
     expect(retry).toMatchObject({ swept: true, pruned: 1, archived: 1 });
   }, 30_000);
+});
+
+describe("bad input and broken backends", () => {
+  it("reports a missing or empty store path as INVALID_STORE_PATH instead of rejecting", async () => {
+    const warnings: unknown[] = [];
+    const log = { warn: (fields: unknown) => warnings.push(fields) };
+    const missing = await sweepCronRunSessions({
+      sessionStorePath: undefined as unknown as string,
+      log,
+    });
+    expect(missing).toMatchObject({ swept: false, pruned: 0, storePath: "undefined" });
+    expect(missing.error?.code).toBe("INVALID_STORE_PATH");
+    expect(missing.error?.message).toMatch(/non-empty string, got undefined/);
+    expect(warnings).toHaveLength(1);
+    const none = await sweepCronRunSessions(undefined as never);
+    expect(none.error?.code).toBe("INVALID_STORE_PATH");
+    const empty = await createReaper().sweep("  ");
+    expect(empty.error).toMatchObject({ code: "INVALID_STORE_PATH" });
+  });
+
+  it("reports a backend that breaks its contract in the result; the store is left as it was", async () => {
+    await t.write({
+      "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
+      "agent:main:chat": entry("c", NOW),
+    });
+    await t.file("s.jsonl");
+    const before = await t.readBytes();
+    // Returns removals without remainingSessionIds and never touches the file.
+    const broken: SessionStoreBackend = {
+      name: "broken",
+      removeEntries: async () =>
+        ({ removed: [{ key: "agent:main:cron:j:run:r", sessionId: "s" }] }) as never,
+    };
+    const result = await createReaper({ backend: broken }).sweep(t.storePath, { nowMs: NOW });
+    expect(result.swept).toBe(false);
+    expect(result.error?.code).toBe("SWEEP_FAILED");
+    expect(await t.readBytes()).toEqual(before);
+    expect((await readdir(t.dir)).sort()).toEqual(["s.jsonl", "sessions.json"]);
+  });
 });

@@ -224,6 +224,19 @@ describe("createReaper on a real store", () => {
     for (const path of [young, reset, bak, unparsable]) expect(existsSync(path)).toBe(true);
   });
 
+  it("a dry run that finds archives to delete does not make the next real sweep skip the store", async () => {
+    await t.write({ "agent:main:chat": entry("c", NOW) });
+    const old = await t.file(`a.jsonl.deleted.${expectedStamp(NOW - 25 * HOUR)}`);
+    const reaper = createReaper();
+    const dry = await reaper.sweep(t.storePath, { nowMs: NOW, dryRun: true });
+    expect(dry).toMatchObject({ swept: true, pruned: 0, archivesRemovedPaths: [old] });
+    expect(existsSync(old)).toBe(true);
+    const real = await reaper.sweep(t.storePath, { nowMs: NOW + 1 });
+    expect(real.skipped).toBeUndefined();
+    expect(real).toMatchObject({ swept: true, archivesRemovedPaths: [old] });
+    expect(existsSync(old)).toBe(false);
+  });
+
   it("uses 24 h for archive cleanup when only maxRunsPerJob is enabled", async () => {
     await t.write({ "agent:main:chat": entry("c", NOW) });
     const old = await t.file(`a.jsonl.deleted.${expectedStamp(NOW - 25 * HOUR)}`);
