@@ -46,17 +46,17 @@ describe("updateSessionStore", () => {
   });
 
   it.each([
-    ["4-space", JSON.stringify({ a: { sessionId: "s" }, b: 1 }, null, 4)],
-    ["tab", JSON.stringify({ a: { sessionId: "s" }, b: 1 }, null, "\t")],
-    ["minified", JSON.stringify({ a: { sessionId: "s" }, b: 1 })],
-    ["CRLF", '{\r\n  "a": {"sessionId": "s"},\r\n  "b": 1\r\n}\r\n'],
-    ["duplicate-key", '{"a": 0, "a": {"sessionId": "s"}, "b": 1}'],
+    ["4-space", JSON.stringify({ a: { sessionId: "s" }, b: { updatedAt: 1 } }, null, 4)],
+    ["tab", JSON.stringify({ a: { sessionId: "s" }, b: { updatedAt: 1 } }, null, "\t")],
+    ["minified", JSON.stringify({ a: { sessionId: "s" }, b: { updatedAt: 1 } })],
+    ["CRLF", '{\r\n  "a": {"sessionId": "s"},\r\n  "b": {"updatedAt": 1}\r\n}\r\n'],
+    ["duplicate-key", '{"a": 0, "a": {"sessionId": "s"}, "b": {"updatedAt": 1}}'],
   ])("leaves a %s store alone when the mutator changes nothing", async (_name, text) => {
     await writeFile(store(), text);
     const before = await snapshotFile(store());
     const result = await updateSessionStore(store(), (s) => {
       const keys = Object.keys(s);
-      s.b = 1; // same value written back
+      s.b = { updatedAt: 1 }; // the same value, written back
       return keys;
     });
     expect(result).toEqual(["a", "b"]);
