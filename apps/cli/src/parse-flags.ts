@@ -7,7 +7,8 @@ export type Retention = number | false;
 export type FlagCheck<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 const RETENTION_HINT = "use a duration like 24h, 7d or 1h30m (a bare number means hours), or off";
-const BARE_NUMBER = /^\d+(\.\d+)?$/;
+/** A number without a unit: `30`, `1.5`, `.5`, `5.`. */
+const BARE_NUMBER = /^(\d+\.?\d*|\.\d+)$/;
 const WHOLE_NUMBER = /^\d+$/;
 
 /** Explains a DurationError in words that fit after "… is invalid:". */

@@ -35,6 +35,20 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** Refuses an empty value: an empty --state-dir or --store would quietly mean the current directory. */
+function nonEmpty(what: string): (raw: string) => string {
+  return (raw) => {
+    if (raw.trim() === "") throw new InvalidArgumentError(`It is empty; give ${what}.`);
+    return raw;
+  };
+}
+
+/** A repeatable flag whose values must not be empty. */
+function collectNonEmpty(what: string) {
+  const check = nonEmpty(what);
+  return (raw: string, previous: string[] | undefined): string[] => collect(check(raw), previous);
+}
+
 const EXIT_CODES = `
 Exit codes:
   0  done (also: nothing to remove)
@@ -52,7 +66,7 @@ function addStoreOptions(command: Command): Command {
   return command
     .addOption(
       new Option("--store <path>", "a sessions.json file to work on (repeatable)")
-        .argParser(collect)
+        .argParser(collectNonEmpty("the path of a sessions.json file"))
         .conflicts(["stateDir", "agent", "allAgents"]),
     )
     .addOption(
@@ -60,11 +74,11 @@ function addStoreOptions(command: Command): Command {
         "--state-dir <dir>",
         "OpenClaw state dir holding agents/<id>/sessions/sessions.json " +
           "(default: $OPENCLAW_STATE_DIR, else ~/.openclaw)",
-      ),
+      ).argParser(nonEmpty("a directory")),
     )
     .addOption(
       new Option("--agent <id>", "only this agent's store (repeatable)")
-        .argParser(collect)
+        .argParser(collectNonEmpty("an agent id"))
         .conflicts("allAgents"),
     )
     .addOption(new Option("--all-agents", "every agent's store under the state dir (the default)"));
@@ -95,7 +109,7 @@ function addPolicyOptions(command: Command): Command {
       new Option(
         "--config <openclaw.json>",
         "read cron.sessionRetention, cron.maxRunsPerJob and hooks.sessionRetention (JSON5)",
-      ),
+      ).argParser(nonEmpty("the path of openclaw.json")),
     );
 }
 

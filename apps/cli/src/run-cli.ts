@@ -18,6 +18,15 @@ function oneLine(message: string): string {
     .trim();
 }
 
+/** Commander shows the help with an error both for no command and for `help <unknown>`. */
+function helpProblem(argv: readonly string[]): string {
+  const [first, topic] = argv;
+  if (first === "help" && topic !== undefined) {
+    return `unknown command '${topic}': use sweep, stats or watch`;
+  }
+  return "missing command: use sweep, stats or watch";
+}
+
 function helpHint(state: RunState): string {
   return state.command ? `session-reaper ${state.command} --help` : "session-reaper --help";
 }
@@ -36,10 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (error instanceof CommanderError) {
       // --help and --version "fail" with exit code 0 after printing.
       if (error.exitCode === 0) return EXIT_OK;
-      const problem =
-        error.code === "commander.help"
-          ? "missing command: use sweep, stats or watch"
-          : oneLine(error.message);
+      const problem = error.code === "commander.help" ? helpProblem(argv) : oneLine(error.message);
       io.stderr.write(`session-reaper: ${problem} (see '${helpHint(state)}')\n`);
       return EXIT_USAGE;
     }

@@ -35,6 +35,15 @@ afterAll(async () => {
 const cases: [string, () => string[], RegExp][] = [
   ["unknown command", () => ["frobnicate"], /unknown command 'frobnicate'/],
   ["missing command", () => [], /missing command: use sweep, stats or watch/],
+  ["help for an unknown command", () => ["help", "bogus"], /unknown command 'bogus': use sweep/],
+  [
+    "empty --state-dir",
+    () => ["sweep", "--state-dir="],
+    /--state-dir.*'' is invalid\. It is empty/,
+  ],
+  ["empty --store", () => ["sweep", "--store", " "], /--store.*' ' is invalid\. It is empty/],
+  ["empty --agent", () => ["stats", "--agent="], /--agent.*'' is invalid\. It is empty/],
+  ["empty --config", () => ["sweep", "--config", ""], /--config.*'' is invalid\. It is empty/],
   ["unknown flag", () => ["sweep", "--frobnicate"], /unknown option '--frobnicate'/],
   [
     "misspelt flag",
@@ -118,6 +127,11 @@ const cases: [string, () => string[], RegExp][] = [
     "--interval without unit",
     () => ["watch", "--interval", "30"],
     /--interval.*'30' is invalid.*unit/,
+  ],
+  [
+    "--lock-timeout .5 (no unit)",
+    () => ["sweep", "--lock-timeout", ".5"],
+    /--lock-timeout.*'\.5' is invalid.*unit/,
   ],
   [
     "--lock-timeout without unit",
