@@ -98,4 +98,28 @@ describe("resolveOpenClawOptions", () => {
       "ignoring interval: not a valid duration",
     ]);
   });
+
+  it("ignores a plugin retention that is not a duration, names the plugin's key, and uses the host's", () => {
+    const { options, warnings } = resolveWithWarnings(
+      { retention: "a fortnight", hookRetention: "1x" },
+      { cron: { sessionRetention: "6h" }, hooks: { sessionRetention: "2h" } },
+    );
+    expect(options.cronConfig).toEqual({ sessionRetention: "6h" });
+    expect(options.hooksConfig).toEqual({ sessionRetention: "2h" });
+    expect([options.retentionSource, options.hookRetentionSource]).toEqual(["host", "host"]);
+    expect(warnings).toEqual([
+      "ignoring retention: not a valid duration",
+      "ignoring hookRetention: not a valid duration",
+    ]);
+    // Without a host value the default applies; a blank plugin value counts as unset.
+    const alone = resolveWithWarnings({ retention: "soon", hookRetention: " " }, {});
+    expect(alone.options.cronConfig).toEqual({});
+    expect(alone.options.retentionSource).toBe("default");
+    expect(alone.options.hookRetentionSource).toBe("default");
+    expect(alone.warnings).toEqual(["ignoring retention: not a valid duration"]);
+    // Bare numbers are hours, as in OpenClaw's own setting.
+    expect(resolveWithWarnings({ retention: "36" }).options.cronConfig).toEqual({
+      sessionRetention: "36",
+    });
+  });
 });

@@ -32,8 +32,9 @@ export const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
 /**
  * Merges the plugin's config with the host's `cron.sessionRetention` / `hooks.sessionRetention`
- * (used when the plugin sets no retention of its own). Values of the wrong type are ignored and
- * reported through `onInvalid`; never throws. Retention strings are checked later by the core.
+ * (used when the plugin sets no usable retention of its own). Values of the wrong type and
+ * retention strings that are not durations are ignored and reported through `onInvalid`; never
+ * throws. The host's retention strings are checked later by the core.
  */
 export function resolveOpenClawOptions(
   pluginConfig: unknown,
@@ -49,8 +50,10 @@ export function resolveOpenClawOptions(
     ["retention", retention],
     ["hookRetention", hookRetention],
   ] as const) {
-    if (picked.invalid) {
+    if (picked.invalid === "type") {
       onInvalid(`ignoring ${key}: expected a duration string or false`, { value: config[key] });
+    } else if (picked.invalid === "duration") {
+      onInvalid(`ignoring ${key}: not a valid duration`, { value: config[key] });
     }
   }
 
@@ -85,12 +88,27 @@ export function resolveOpenClawOptions(
 interface PickedRetention {
   value: string | false | undefined;
   source: SettingSource;
-  invalid: boolean;
+  /** Why the plugin's own value was ignored, if it was. */
+  invalid: "type" | "duration" | null;
 }
 
+/**
+ * The plugin's own retention when it is usable, else the host's (whose bad values the core
+ * reports under the host's key), else none. A blank string counts as unset, as in the core.
+ */
 function pickRetention(own: unknown, fromHost: unknown): PickedRetention {
-  if (isRetention(own)) return { value: own, source: "plugin", invalid: false };
-  const invalid = own !== undefined;
+  let invalid: PickedRetention["invalid"] = null;
+  if (own === false) return { value: own, source: "plugin", invalid };
+  if (typeof own === "string") {
+    if (own.trim() !== "") {
+      if (tryParseDurationMs(own, { defaultUnit: "h" }).ok) {
+        return { value: own, source: "plugin", invalid };
+      }
+      invalid = "duration";
+    }
+  } else if (own !== undefined) {
+    invalid = "type";
+  }
   if (isRetention(fromHost)) return { value: fromHost, source: "host", invalid };
   return { value: undefined, source: "default", invalid };
 }
