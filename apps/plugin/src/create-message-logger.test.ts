@@ -46,6 +46,24 @@ describe("formatLogMessage", () => {
     );
   });
 
+  it("keeps a store error's own fields (storePath, offset) and an errno error's syscall", () => {
+    const cause = Object.assign(new Error("EIO: i/o error, read"), {
+      errno: -5,
+      code: "EIO",
+      syscall: "read",
+    });
+    const err = Object.assign(new Error("corrupt at byte 17", { cause }), {
+      name: "StoreCorruptError",
+      code: "STORE_CORRUPT",
+      storePath: "/x/sessions.json",
+      offset: 17,
+      details: { skipped: "objects are left out" },
+    });
+    expect(formatLogMessage({ err }, "sweep failed")).toBe(
+      'sweep failed err={"name":"StoreCorruptError","message":"corrupt at byte 17","code":"STORE_CORRUPT","storePath":"/x/sessions.json","offset":17,"cause":{"name":"Error","message":"EIO: i/o error, read","errno":-5,"code":"EIO","syscall":"read"}}',
+    );
+  });
+
   it("accepts pino's other call shapes and skips undefined fields", () => {
     expect(formatLogMessage("just a message")).toBe("just a message");
     expect(formatLogMessage({ a: undefined, b: 1 })).toBe("b=1");

@@ -21,7 +21,8 @@ const PLAIN_VALUE = /^[^\s"=]+$/;
 
 /**
  * Renders a pino-style call `(fields, message?)` as one line: the message, then every field
- * as `key=value` (strings that need it and all objects as JSON, errors as name/message/code).
+ * as `key=value` (strings that need it and all objects as JSON, errors as name, message and
+ * their own plain fields).
  * Never throws, whatever the fields hold.
  */
 export function formatLogMessage(fields: unknown, message?: string): string {
@@ -77,12 +78,20 @@ function formatValue(value: unknown): string {
   return safeJson(value);
 }
 
+/**
+ * name and message, then the error's own plain fields (code, path, syscall, errno, a store
+ * error's storePath, offset or waitedMs…), then its cause. Object-valued fields are left out.
+ */
 function describeError(error: Error): Record<string, unknown> {
   const described: Record<string, unknown> = { name: error.name, message: error.message };
-  const extra = error as Error & { code?: unknown; path?: unknown; cause?: unknown };
-  if (extra.code !== undefined) described.code = extra.code;
-  if (extra.path !== undefined) described.path = extra.path;
-  if (extra.cause instanceof Error) described.cause = describeError(extra.cause);
+  for (const [key, value] of Object.entries(error)) {
+    if (key === "name" || key === "message" || key === "cause" || key === "stack") continue;
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+      described[key] = value;
+    }
+  }
+  const { cause } = error as Error & { cause?: unknown };
+  if (cause instanceof Error) described.cause = describeError(cause);
   return described;
 }
 
