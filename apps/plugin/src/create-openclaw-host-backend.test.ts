@@ -116,6 +116,10 @@ describe("createOpenClawHostBackend", () => {
 
     const none = await backend.removeEntries(storePath, () => false, { dryRun: false });
     expect(none).toMatchObject({ removed: [], written: false });
+    // Only `true` selects: a truthy value by mistake removes nothing.
+    const truthy = (() => "yes") as unknown as () => boolean;
+    const sloppy = await backend.removeEntries(storePath, truthy, { dryRun: false });
+    expect(sloppy).toMatchObject({ removed: [], written: false });
     const dry = await backend.removeEntries(storePath, () => true, { dryRun: true });
     expect(dry.removed).toHaveLength(5);
     expect(dry.written).toBe(false);

@@ -73,7 +73,7 @@ export function createOpenClawHostBackend(
     removeEntries: (storePath, select, { dryRun }) =>
       removeInHost(
         storePath,
-        (views) => new Set(views.filter((view) => select(view)).map((view) => view.key)),
+        (views) => new Set(views.filter((view) => select(view) === true).map((view) => view.key)),
         dryRun,
       ),
     // The host hands over the whole store under its writer, so whole-store rules such as

@@ -137,6 +137,18 @@ describe("removeSessionEntries", () => {
     expect(await snapshotFile(store())).toEqual(before);
   });
 
+  it('removes only what select returns exactly true for (1, "yes" and objects remove nothing)', async () => {
+    await writeFile(store(), JSON.stringify(STORE, null, 2));
+    const before = await snapshotFile(store());
+    const truthy = [1, "yes", {}, []];
+    let calls = 0;
+    const sloppy = (() => truthy[calls++ % truthy.length]) as unknown as (view: unknown) => boolean;
+    const result = await removeSessionEntries(store(), sloppy);
+    expect(result).toMatchObject({ removed: [], written: false });
+    expect(calls).toBe(Object.keys(STORE).length);
+    expect(await snapshotFile(store())).toEqual(before);
+  });
+
   it("dry run reports the same result and writes nothing", async () => {
     await writeFile(store(), JSON.stringify(STORE, null, 2));
     const before = await snapshotFile(store());

@@ -25,7 +25,8 @@ export interface RemoveSessionEntriesOptions extends LockOptions {
 }
 
 /**
- * Under the store lock, removes every entry `select` picks (see {@link EntrySelection}) by
+ * Under the store lock, removes every entry `select` picks (returns exactly `true` for; see
+ * {@link EntrySelection}) by
  * cutting it out of the original bytes; everything else stays byte-identical. Writes only when
  * something was selected. Throws StoreCorruptError, StoreLockError or StoreError STORE_IO.
  */
@@ -51,7 +52,8 @@ export async function removeSessionEntries(
       const groups = groupMembersByKey(members);
       const isSelected = toPredicate(select, groups);
       for (const { view, indices } of groups.values()) {
-        if (isSelected(view)) {
+        // Only `true` removes: a predicate returning 1 or "yes" by mistake must not lose data.
+        if (isSelected(view) === true) {
           removed.push(view);
           // Every occurrence goes, or an earlier duplicate would become the live value.
           for (const index of indices) removeIndices.add(index);
