@@ -25,10 +25,9 @@ export interface RemoveSessionEntriesOptions extends LockOptions {
 }
 
 /**
- * Under the store lock, removes every entry `select` picks (returns exactly `true` for; see
- * {@link EntrySelection}) by
- * cutting it out of the original bytes; everything else stays byte-identical. Writes only when
- * something was selected. Throws StoreCorruptError, StoreLockError or StoreError STORE_IO.
+ * Under the store lock, removes every entry `select` picks (see {@link EntrySelection}; only a
+ * return of exactly `true` picks) by cutting it out of the original bytes; everything else stays
+ * byte-identical. Writes only when something was selected. Throws StoreCorruptError, StoreLockError or StoreError STORE_IO.
  */
 export async function removeSessionEntries(
   storePath: string,
