@@ -96,6 +96,7 @@ describe("createOpenClawHostBackend", () => {
       updatedAt: NOW - 26 * HOUR,
     });
     expect([...result.remainingSessionIds].sort()).toEqual(["chat", "fresh", "shared"]);
+    expect(result.remainingSessionFiles).toEqual(new Set(["chat.jsonl"]));
     expect(result.written).toBe(true);
     expect(result.entriesBefore).toBe(5);
     expect(await storeKeys(storePath)).toEqual([

@@ -20,6 +20,7 @@ export const OPENCLAW_HOST_BACKEND = "openclaw-host";
 interface HostRemoval {
   removed: EntryView[];
   remainingSessionIds: Set<string>;
+  remainingSessionFiles: Set<string>;
   written: boolean;
   entriesBefore: number;
 }
@@ -49,14 +50,20 @@ export function createOpenClawHostBackend(
         const chosen = choose(views);
         const removed: EntryView[] = [];
         const remainingSessionIds = new Set<string>();
+        const remainingSessionFiles = new Set<string>();
         for (const view of views) {
-          if (chosen.has(view.key)) removed.push(view);
-          else if (view.sessionId !== undefined) remainingSessionIds.add(view.sessionId);
+          if (chosen.has(view.key)) {
+            removed.push(view);
+            continue;
+          }
+          if (view.sessionId !== undefined) remainingSessionIds.add(view.sessionId);
+          if (view.sessionFile !== undefined) remainingSessionFiles.add(view.sessionFile);
         }
         if (!dryRun) for (const view of removed) delete store[view.key];
         return {
           removed,
           remainingSessionIds,
+          remainingSessionFiles,
           written: !dryRun && removed.length > 0,
           entriesBefore: keys.length,
         };

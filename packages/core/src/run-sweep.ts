@@ -195,12 +195,16 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   // what the other works on.
   const keepArchivesMs = archiveRetentionMs(policy);
   const [archive, cleanup] = await Promise.all([
-    archiveRemovedTranscripts(outcome.removed, outcome.remainingSessionIds, {
-      storePath,
-      nowMs,
-      dryRun,
-      log,
-    }),
+    archiveRemovedTranscripts(
+      outcome.removed,
+      { sessionIds: outcome.remainingSessionIds, sessionFiles: outcome.remainingSessionFiles },
+      {
+        storePath,
+        nowMs,
+        dryRun,
+        log,
+      },
+    ),
     cleanupOldArchives(storePath, dirname(pathKey), keepArchivesMs, nowMs, dryRun, log),
   ]);
   result.archivedPaths = archive.paths;

@@ -6,6 +6,11 @@ export interface BackendRemoveResult {
   removed: EntryView[];
   /** sessionIds of the entries that stay, read in the same locked pass. */
   remainingSessionIds: Set<string>;
+  /**
+   * `sessionFile` values of the entries that stay, read in the same locked pass: a transcript
+   * one of them names is not archived. A backend that leaves this out protects by sessionId only.
+   */
+  remainingSessionFiles?: Set<string>;
   written: boolean;
   entriesBefore?: number;
   bytesBefore?: number;

@@ -126,6 +126,25 @@ describe("sweepCronRunSessions on a real store", () => {
     expect(existsSync(transcript)).toBe(true);
   });
 
+  it("keeps a transcript a remaining entry names in its sessionFile (relative or absolute)", async () => {
+    await t.write({
+      "agent:main:cron:j:run:a": entry("run-a", NOW - 30 * HOUR),
+      "agent:main:cron:j:run:b": entry("run-b", NOW - 30 * HOUR, { sessionFile: "custom-b.jsonl" }),
+      "agent:main:cron:j:run:c": entry("run-c", NOW - 30 * HOUR),
+      // Entries that stay, naming the removed runs' transcripts by path, not by sessionId.
+      "agent:main:chat:1": entry("chat-1", NOW, { sessionFile: "./run-a.jsonl" }),
+      "agent:main:chat:2": entry("chat-2", NOW, { sessionFile: join(t.dir, "custom-b.jsonl") }),
+    });
+    const a = await t.file("run-a.jsonl");
+    const b = await t.file("custom-b.jsonl");
+    const c = await t.file("run-c.jsonl");
+    const dry = await sweep({ dryRun: true, force: true });
+    expect(dry.archivedPaths).toEqual([c]);
+    const result = await sweep({ force: true });
+    expect(result).toMatchObject({ pruned: 3, archived: 1, archivedPaths: [c] });
+    expect([existsSync(a), existsSync(b), existsSync(c)]).toEqual([true, true, false]);
+  });
+
   it("throttles for 5 min per store path, independently, and force bypasses it", async () => {
     const other = await createTempStore("other");
     try {

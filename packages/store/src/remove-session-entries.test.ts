@@ -52,6 +52,8 @@ describe("removeSessionEntries", () => {
         sessionFile: "r1.jsonl",
       });
       expect(result.remainingSessionIds).toEqual(new Set(["chat", "r2", "h1"]));
+      // r1.jsonl was named only by the removed run.
+      expect(result.remainingSessionFiles).toEqual(new Set());
       expect(result.bytesBefore).toBe(Buffer.byteLength(format(STORE)));
       expect(result.bytesAfter).toBe(Buffer.byteLength(after));
       expect((await stat(store())).mode & 0o777).toBe(0o640);
@@ -134,6 +136,7 @@ describe("removeSessionEntries", () => {
     expect(result.removed).toEqual([]);
     expect(result.bytesAfter).toBe(result.bytesBefore);
     expect(result.remainingSessionIds).toEqual(new Set(["chat", "r1", "r2", "h1"]));
+    expect(result.remainingSessionFiles).toEqual(new Set(["r1.jsonl"]));
     expect(await snapshotFile(store())).toEqual(before);
   });
 
@@ -178,6 +181,7 @@ describe("removeSessionEntries", () => {
     const empty = {
       removed: [],
       remainingSessionIds: new Set(),
+      remainingSessionFiles: new Set(),
       bytesBefore: 0,
       bytesAfter: 0,
       written: false,

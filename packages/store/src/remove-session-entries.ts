@@ -48,6 +48,7 @@ export async function removeSessionEntries(
       const removed: EntryView[] = [];
       const removeIndices = new Set<number>();
       const remainingSessionIds = new Set<string>();
+      const remainingSessionFiles = new Set<string>();
       const groups = groupMembersByKey(members);
       const isSelected = toPredicate(select, groups);
       for (const { view, indices } of groups.values()) {
@@ -56,13 +57,18 @@ export async function removeSessionEntries(
           removed.push(view);
           // Every occurrence goes, or an earlier duplicate would become the live value.
           for (const index of indices) removeIndices.add(index);
-        } else if (view.sessionId !== undefined) {
-          remainingSessionIds.add(view.sessionId);
+        } else {
+          if (view.sessionId !== undefined) remainingSessionIds.add(view.sessionId);
+          if (view.sessionFile !== undefined) remainingSessionFiles.add(view.sessionFile);
         }
       }
       if (removed.length === 0) {
         const fileIdentity = await identifyStoreFile(path);
-        return { ...unchanged(file.buf.length, fileIdentity), remainingSessionIds };
+        return {
+          ...unchanged(file.buf.length, fileIdentity),
+          remainingSessionIds,
+          remainingSessionFiles,
+        };
       }
 
       // The surviving byte ranges are written straight from the buffer read, never copied (a
@@ -83,6 +89,7 @@ export async function removeSessionEntries(
       return {
         removed,
         remainingSessionIds,
+        remainingSessionFiles,
         bytesBefore: file.buf.length,
         bytesAfter,
         written: !dryRun,
@@ -108,6 +115,7 @@ function unchanged(bytes: number, fileIdentity: string | null): RemoveEntriesRes
     fileIdentity,
     removed: [],
     remainingSessionIds: new Set(),
+    remainingSessionFiles: new Set(),
     bytesBefore: bytes,
     bytesAfter: bytes,
     written: false,

@@ -30,6 +30,8 @@ export interface RemoveEntriesResult {
   removed: EntryView[];
   /** sessionIds still referenced by an entry that stays, read in the same locked pass. */
   remainingSessionIds: Set<string>;
+  /** `sessionFile` values (as written) of the entries that stay, read in the same pass. */
+  remainingSessionFiles: Set<string>;
   bytesBefore: number;
   bytesAfter: number;
   written: boolean;
