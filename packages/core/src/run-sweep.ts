@@ -223,8 +223,12 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   const workLeft = dryRun && (plan.remove.size > 0 || cleanup.paths.length > 0);
   if (leftIdentity !== null && !workLeft) {
     const nextExpiry = plan.nextExpiryAt;
-    // Re-sweep at least once per archive retention so archive cleanup is never starved.
-    const archiveDue = nowMs + keepArchivesMs;
+    // Re-sweep when the oldest archive left in place becomes deletable, and at least once per
+    // archive retention (for archives made meanwhile), so archive cleanup is never starved.
+    const archiveDue =
+      cleanup.oldestRemainingMs === null
+        ? nowMs + keepArchivesMs
+        : Math.min(nowMs + keepArchivesMs, cleanup.oldestRemainingMs + keepArchivesMs + 1);
     state.quiet.set(pathKey, {
       identity: leftIdentity,
       policyKey,
@@ -246,7 +250,7 @@ async function cleanupOldArchives(
   nowMs: number,
   dryRun: boolean,
   log: Logger,
-): Promise<{ paths: string[]; error?: unknown }> {
+): Promise<{ paths: string[]; oldestRemainingMs: number | null; error?: unknown }> {
   try {
     const cleanup = await cleanupArchivedTranscripts({
       directories: [storeDir],
@@ -260,12 +264,12 @@ async function cleanupOldArchives(
       log.warn({ storePath, err: error }, "session sweep could not remove an archived transcript");
     }
     const [first] = cleanup.errors;
-    return first === undefined
-      ? { paths: cleanup.removedPaths }
-      : { paths: cleanup.removedPaths, error: first };
+    const outcome = { paths: cleanup.removedPaths, oldestRemainingMs: cleanup.oldestRemainingMs };
+    return first === undefined ? outcome : { ...outcome, error: first };
   } catch (error) {
     log.warn({ storePath, err: error }, "session sweep could not clean up archived transcripts");
-    return { paths: [], error };
+    // Unknown: let the next sweep look again rather than skip the store.
+    return { paths: [], oldestRemainingMs: nowMs - olderThanMs, error };
   }
 }
 

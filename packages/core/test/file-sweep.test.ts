@@ -256,6 +256,23 @@ describe("createReaper on a real store", () => {
     expect(existsSync(old)).toBe(false);
   });
 
+  it("re-sweeps an unchanged store when its oldest archive becomes deletable, not a retention later", async () => {
+    await t.write({ "agent:main:chat": entry("c", NOW) });
+    const archive = await t.file(`a.jsonl.deleted.${expectedStamp(NOW - 20 * HOUR)}`);
+    const reaper = createReaper();
+    const first = await reaper.sweep(t.storePath, { nowMs: NOW });
+    expect(first).toMatchObject({ swept: true, archivesRemoved: 0 });
+    // Nothing changed and nothing is due before NOW + 4 h: the store is not read.
+    const early = await reaper.sweep(t.storePath, { nowMs: NOW + 3 * HOUR });
+    expect(early.skipped).toBe("unchanged");
+    expect(existsSync(archive)).toBe(true);
+    // 24 h after its stamp the archive is due, so the store is swept although it did not change.
+    const due = await reaper.sweep(t.storePath, { nowMs: NOW + 4 * HOUR + 1 });
+    expect(due.skipped).toBeUndefined();
+    expect(due).toMatchObject({ swept: true, archivesRemovedPaths: [archive] });
+    expect(existsSync(archive)).toBe(false);
+  });
+
   it("uses 24 h for archive cleanup when only maxRunsPerJob is enabled", async () => {
     await t.write({ "agent:main:chat": entry("c", NOW) });
     const old = await t.file(`a.jsonl.deleted.${expectedStamp(NOW - 25 * HOUR)}`);

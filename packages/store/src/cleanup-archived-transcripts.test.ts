@@ -36,6 +36,8 @@ describe("cleanupArchivedTranscripts", () => {
     expect(result.removed).toBe(2);
     expect(result.scanned).toBe(4); // the four .deleted. archives with valid stamps
     expect(result.errors).toEqual([]);
+    // The one exactly at the cutoff is the oldest left; it is due right after NOW.
+    expect(result.oldestRemainingMs).toBe(NOW - 2 * DAY);
     expect((await readdir(dir())).sort()).toEqual(
       [
         names.exactlyAtCutoff,
@@ -80,6 +82,7 @@ describe("cleanupArchivedTranscripts", () => {
       dryRun: true,
     });
     expect(dry.removedPaths).toEqual([join(dir(), name)]);
+    expect(dry.oldestRemainingMs).toBe(NOW - 30 * DAY); // a dry run leaves it in place
     expect(await readdir(dir())).toEqual([name]);
     const real = await cleanupArchivedTranscripts({
       directories: [dir(), dir()],
@@ -88,6 +91,7 @@ describe("cleanupArchivedTranscripts", () => {
       nowMs: NOW,
     });
     expect(real.removed).toBe(1);
+    expect(real.oldestRemainingMs).toBeNull();
     expect(await readdir(dir())).toEqual([]);
   });
 
@@ -108,6 +112,8 @@ describe("cleanupArchivedTranscripts", () => {
     });
     expect(result.removed).toBe(0);
     expect(result.scanned).toBe(2);
+    // Never deletable, so never "due" either.
+    expect(result.oldestRemainingMs).toBeNull();
     expect((await readdir(inside)).sort()).toEqual([dirName, linkName].sort());
     expect(await readFile(join(outside, "precious.txt"), "utf8")).toBe("keep");
   });
@@ -119,7 +125,13 @@ describe("cleanupArchivedTranscripts", () => {
       olderThanMs: DAY,
       nowMs: NOW,
     });
-    expect(result).toEqual({ scanned: 0, removed: 0, removedPaths: [], errors: [] });
+    expect(result).toEqual({
+      scanned: 0,
+      removed: 0,
+      removedPaths: [],
+      errors: [],
+      oldestRemainingMs: null,
+    });
   });
 
   it("rejects a negative or non-finite retention", async () => {

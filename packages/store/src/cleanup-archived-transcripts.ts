@@ -30,6 +30,12 @@ export interface CleanupArchivedTranscriptsResult {
   removedPaths: string[];
   /** Directories or files that could not be read or deleted (STORE_IO); the rest went ahead. */
   errors: StoreError[];
+  /**
+   * The oldest stamp (epoch ms) among the archives left in place — too young, or failed to
+   * delete (in a dry run: every archive found); null when none. The earliest moment a later
+   * cleanup has something to delete is this plus `olderThanMs` (plus 1 ms).
+   */
+  oldestRemainingMs: number | null;
 }
 
 /**
@@ -50,6 +56,12 @@ export async function cleanupArchivedTranscripts(
     removed: 0,
     removedPaths: [],
     errors: [],
+    oldestRemainingMs: null,
+  };
+  const remains = (stampMs: number) => {
+    if (result.oldestRemainingMs === null || stampMs < result.oldestRemainingMs) {
+      result.oldestRemainingMs = stampMs;
+    }
   };
   for (const dir of new Set(params.directories.map((d) => resolve(d)))) {
     let names: string[];
@@ -62,11 +74,17 @@ export async function cleanupArchivedTranscripts(
       continue;
     }
     const old: string[] = [];
+    const oldStamps: number[] = [];
     for (const name of names) {
       const archive = parseArchiveFileName(name);
       if (archive === null || archive.reason !== reason) continue;
       result.scanned++;
-      if (archive.archivedAtMs < cutoff) old.push(join(dir, name));
+      if (archive.archivedAtMs < cutoff) {
+        old.push(join(dir, name));
+        oldStamps.push(archive.archivedAtMs);
+      } else {
+        remains(archive.archivedAtMs);
+      }
     }
     // Several deletions in flight; results (and errors) still come in listing order.
     const outcomes = await mapBounded(old, PARALLEL, (path) => removeRegularFile(path, dryRun));
@@ -74,8 +92,10 @@ export async function cleanupArchivedTranscripts(
       if (outcome === true) {
         result.removed++;
         result.removedPaths.push(old[index] as string);
+        if (dryRun) remains(oldStamps[index] as number);
       } else if (outcome !== false) {
         result.errors.push(outcome);
+        remains(oldStamps[index] as number);
       }
     });
   }
