@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { EntryView, TranscriptSession } from "@session-reaper/store";
 import { archiveSessionTranscriptsBatch } from "@session-reaper/store";
 import type { Logger } from "./logger";
@@ -57,7 +57,9 @@ export async function archiveRemovedTranscripts(
 /**
  * Drops every session one of whose transcript paths (its `sessionFile`, `<sessionId>.jsonl`),
  * resolved against the store dir, is also named by a remaining entry's `sessionFile`. Paths are
- * compared as written and resolved, not through symlinks.
+ * compared as written and resolved, not through symlinks. Only a session sharing a file name
+ * with a remaining `sessionFile` has its paths resolved: a removal pass hands over thousands of
+ * sessions, and resolving every path would cost more than the archiving itself.
  */
 function withoutFilesStillNamed<T extends TranscriptSession>(
   sessions: T[],
@@ -65,27 +67,30 @@ function withoutFilesStillNamed<T extends TranscriptSession>(
   storePath: string,
 ): T[] {
   if (sessions.length === 0 || !remainingFiles || remainingFiles.size === 0) return sessions;
-  const storeDir = dirname(resolve(storePath));
-  // Resolved candidate path → the sessions it belongs to; file names first, a cheap filter
-  // before resolving each remaining entry's path.
-  const owners = new Map<string, number[]>();
-  const names = new Set<string>();
-  sessions.forEach((session, index) => {
-    const paths = [join(storeDir, `${session.sessionId}.jsonl`)];
-    if (session.sessionFile) paths.push(resolve(storeDir, session.sessionFile));
-    for (const path of paths) {
-      names.add(fileName(path));
-      const list = owners.get(path);
-      if (list) list.push(index);
-      else owners.set(path, [index]);
-    }
-  });
-  const named = new Set<number>();
+  const remainingByName = new Map<string, string[]>();
   for (const file of remainingFiles) {
-    if (!names.has(fileName(file))) continue;
-    for (const index of owners.get(resolve(storeDir, file)) ?? []) named.add(index);
+    const name = fileName(file);
+    const list = remainingByName.get(name);
+    if (list) list.push(file);
+    else remainingByName.set(name, [file]);
   }
-  return named.size === 0 ? sessions : sessions.filter((_, index) => !named.has(index));
+  let storeDir: string | undefined;
+  const isNamed = (candidate: string): boolean => {
+    const sameName = remainingByName.get(fileName(candidate));
+    if (!sameName) return false;
+    storeDir ??= dirname(resolve(storePath));
+    const target = resolve(storeDir, candidate);
+    return sameName.some((file) => resolve(storeDir as string, file) === target);
+  };
+  return sessions.filter(
+    (session) =>
+      !isNamed(`${session.sessionId}.jsonl`) &&
+      !(
+        session.sessionFile !== undefined &&
+        session.sessionFile !== "" &&
+        isNamed(session.sessionFile)
+      ),
+  );
 }
 
 /** The last path segment, for either separator. */

@@ -134,6 +134,8 @@ describe("sweepCronRunSessions on a real store", () => {
       // Entries that stay, naming the removed runs' transcripts by path, not by sessionId.
       "agent:main:chat:1": entry("chat-1", NOW, { sessionFile: "./run-a.jsonl" }),
       "agent:main:chat:2": entry("chat-2", NOW, { sessionFile: join(t.dir, "custom-b.jsonl") }),
+      // Same file name, another directory: not a reference to run-c's transcript.
+      "agent:main:chat:3": entry("chat-3", NOW, { sessionFile: "sub/run-c.jsonl" }),
     });
     const a = await t.file("run-a.jsonl");
     const b = await t.file("custom-b.jsonl");
