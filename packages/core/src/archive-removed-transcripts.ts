@@ -58,8 +58,9 @@ export async function archiveRemovedTranscripts(
  * Drops every session one of whose transcript paths (its `sessionFile`, `<sessionId>.jsonl`),
  * resolved against the store dir, is also named by a remaining entry's `sessionFile`. Paths are
  * compared as written and resolved, not through symlinks. Only a session sharing a file name
- * with a remaining `sessionFile` has its paths resolved: a removal pass hands over thousands of
- * sessions, and resolving every path would cost more than the archiving itself.
+ * with a remaining `sessionFile` has its paths resolved, and `<sessionId>.jsonl` is looked up by
+ * its stem without building the name: a removal pass hands over thousands of sessions, and
+ * resolving (or even concatenating) every path costs more than the archiving itself.
  */
 function withoutFilesStillNamed<T extends TranscriptSession>(
   sessions: T[],
@@ -67,33 +68,43 @@ function withoutFilesStillNamed<T extends TranscriptSession>(
   storePath: string,
 ): T[] {
   if (sessions.length === 0 || !remainingFiles || remainingFiles.size === 0) return sessions;
+  // Remaining sessionFiles by file name, and those named `<stem>.jsonl` also by stem.
   const remainingByName = new Map<string, string[]>();
+  const remainingByStem = new Map<string, string[]>();
   for (const file of remainingFiles) {
     const name = fileName(file);
-    const list = remainingByName.get(name);
-    if (list) list.push(file);
-    else remainingByName.set(name, [file]);
+    addTo(remainingByName, name, file);
+    if (name.length > TRANSCRIPT_SUFFIX.length && name.endsWith(TRANSCRIPT_SUFFIX)) {
+      addTo(remainingByStem, name.slice(0, -TRANSCRIPT_SUFFIX.length), file);
+    }
   }
   let storeDir: string | undefined;
-  const isNamed = (candidate: string): boolean => {
-    const sameName = remainingByName.get(fileName(candidate));
+  const namesTarget = (sameName: readonly string[] | undefined, candidate: () => string) => {
     if (!sameName) return false;
     storeDir ??= dirname(resolve(storePath));
-    const target = resolve(storeDir, candidate);
+    const target = resolve(storeDir, candidate());
     return sameName.some((file) => resolve(storeDir as string, file) === target);
   };
-  return sessions.filter(
-    (session) =>
-      !isNamed(`${session.sessionId}.jsonl`) &&
-      !(
-        session.sessionFile !== undefined &&
-        session.sessionFile !== "" &&
-        isNamed(session.sessionFile)
-      ),
-  );
+  return sessions.filter((session) => {
+    const { sessionId, sessionFile } = session;
+    if (namesTarget(remainingByStem.get(sessionId), () => `${sessionId}${TRANSCRIPT_SUFFIX}`)) {
+      return false;
+    }
+    if (sessionFile === undefined || sessionFile === "") return true;
+    return !namesTarget(remainingByName.get(fileName(sessionFile)), () => sessionFile);
+  });
+}
+
+const TRANSCRIPT_SUFFIX = ".jsonl";
+
+function addTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** The last path segment, for either separator. */
 function fileName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return slash < 0 ? path : path.slice(slash + 1);
 }

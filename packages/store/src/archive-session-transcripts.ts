@@ -133,7 +133,8 @@ function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string
     if (
       typeof sessionFile === "string" &&
       sessionFile.trim() !== "" &&
-      !sessionFile.includes("\0")
+      !sessionFile.includes("\0") &&
+      !isDefaultFileName(sessionFile, sessionId)
     ) {
       candidates.push(sessionFileCandidate(sessionFile, storeDir));
     }
@@ -141,6 +142,15 @@ function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string
     candidates.push({ stem: sessionId, mayFold: !lowerCase });
   }
   return candidates;
+}
+
+/** True when `sessionFile` is exactly `<sessionId>.jsonl`, which the sessionId candidate covers. */
+function isDefaultFileName(sessionFile: string, sessionId: string): boolean {
+  return (
+    sessionFile.length === sessionId.length + TRANSCRIPT_SUFFIX.length &&
+    sessionFile.endsWith(TRANSCRIPT_SUFFIX) &&
+    sessionFile.startsWith(sessionId)
+  );
 }
 
 /** A `sessionFile` candidate; a bare file name (the usual case) needs no path arithmetic. */
