@@ -1,10 +1,17 @@
-import type { EntryView } from "./types";
+import type { StoreLayout } from "./store-layout";
 
 /** What a property name of an entry is, as far as its view goes. */
 export const NO_FIELD = 0;
 export const SESSION_ID = 1;
 export const SESSION_FILE = 2;
 export const UPDATED_AT = 3;
+
+/** In a StoreLayout: a view field the entry does not have (or has with the wrong type). */
+export const ABSENT = 0xffffffff;
+/** StoreLayout flag bits: which of a member's strings hold escapes. */
+export const KEY_ESCAPED = 1;
+export const ID_ESCAPED = 2;
+export const FILE_ESCAPED = 4;
 
 /** The first byte the scanner reports for a value: string, number, or anything else. */
 export const STRING_VALUE = 0x22;
@@ -29,10 +36,6 @@ function utf8(buf: Buffer, start: number, end: number): string {
     ? (buf as Utf8Sliceable).utf8Slice(start, end)
     : buf.toString("utf8", start, end);
 }
-
-// OpenClaw writes an entry's sessionId first, a few bytes after its key: when it is this close,
-// key and sessionId are decoded with one call (see EntryFields.view).
-const NEAR_KEY = 64;
 
 /**
  * Where the view fields of the entry being scanned were last seen. The last occurrence of a
@@ -72,40 +75,35 @@ export class EntryFields {
   }
 
   /**
-   * The view of the entry whose key is the string token at [keyStart, keyEnd), from the fields
-   * recorded since the last reset. Views are built in one go, never grown property by property.
+   * Appends the member whose key is the string token at [keyStart, keyEnd) and whose value ends
+   * at `valueEnd` to `layout`, with the view fields recorded since the last reset.
    */
-  view(buf: Buffer, keyStart: number, keyEnd: number, keyEscaped: boolean): EntryView {
-    let key: string;
-    let sessionId: string | undefined;
-    const { idStart, idEnd } = this;
-    if (idStart > keyEnd && idStart - keyEnd <= NEAR_KEY && !keyEscaped && !this.idEscaped) {
-      // One decode for the key, the sessionId and the few ASCII bytes between them. If every
-      // byte gave one UTF-16 unit (ASCII, or an invalid byte decoded to U+FFFD on its own),
-      // string offsets are byte offsets and the two can be cut out of it.
-      const both = utf8(buf, keyStart + 1, idEnd - 1);
-      if (both.length === idEnd - keyStart - 2) {
-        key = both.slice(0, keyEnd - keyStart - 2);
-        sessionId = both.slice(idStart - keyStart);
-      } else {
-        key = decodeString(buf, keyStart, keyEnd, false);
-        sessionId = decodeString(buf, idStart, idEnd, false);
-      }
-    } else {
-      key = decodeString(buf, keyStart, keyEnd, keyEscaped);
-      if (idStart >= 0) sessionId = decodeString(buf, idStart, idEnd, this.idEscaped);
-    }
-    const updatedAt =
-      this.updatedStart >= 0 ? numberAt(buf, this.updatedStart, this.updatedEnd) : undefined;
-    if (this.fileStart < 0) {
-      if (sessionId === undefined) return updatedAt === undefined ? { key } : { key, updatedAt };
-      return updatedAt === undefined ? { key, sessionId } : { key, sessionId, updatedAt };
-    }
-    const view: EntryView = { key };
-    if (sessionId !== undefined) view.sessionId = sessionId;
-    view.sessionFile = decodeString(buf, this.fileStart, this.fileEnd, this.fileEscaped);
-    if (updatedAt !== undefined) view.updatedAt = updatedAt;
-    return view;
+  addTo(
+    layout: StoreLayout,
+    keyStart: number,
+    keyEnd: number,
+    keyEscaped: boolean,
+    valueEnd: number,
+  ): void {
+    const hasId = this.idStart >= 0;
+    const hasFile = this.fileStart >= 0;
+    const hasUpdated = this.updatedStart >= 0;
+    const flags =
+      (keyEscaped ? KEY_ESCAPED : 0) |
+      (hasId && this.idEscaped ? ID_ESCAPED : 0) |
+      (hasFile && this.fileEscaped ? FILE_ESCAPED : 0);
+    layout.add(
+      keyStart,
+      keyEnd,
+      valueEnd,
+      flags,
+      hasId ? this.idStart : ABSENT,
+      this.idEnd,
+      hasFile ? this.fileStart : ABSENT,
+      this.fileEnd,
+      hasUpdated ? this.updatedStart : ABSENT,
+      this.updatedEnd,
+    );
   }
 }
 

@@ -1,30 +1,49 @@
 import { resolve } from "node:path";
 import { readStoreFile } from "./read-store-file";
-import { type ScannedMember, scanStoreBytes } from "./scan-store-bytes";
+import { scanStoreLayout } from "./scan-store-bytes";
+import type { StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
-/** One distinct key of a store: its effective view and every member that carries it. */
-export interface KeyGroup {
-  /** The view of the key's last occurrence, which is what `JSON.parse` would keep. */
-  view: EntryView;
-  /** Indices into the scanned members of every occurrence of the key. */
-  indices: number[];
+/** The distinct keys of a scanned store, as JSON.parse sees them. */
+export interface DistinctKeys {
+  /** The member index of each distinct key's first occurrence, in file order. */
+  firsts: Int32Array;
+  /** The member index of the k-th distinct key's last occurrence: the one JSON.parse keeps. */
+  lastOf(k: number): number;
+  /** Copies each first occurrence's mark to the key's later occurrences. */
+  spreadToDuplicates(marks: Uint8Array): void;
 }
 
-/** Groups scanned members by key, in order of first occurrence; the last occurrence wins. */
-export function groupMembersByKey(members: readonly ScannedMember[]): Map<string, KeyGroup> {
-  const groups = new Map<string, KeyGroup>();
-  for (let index = 0; index < members.length; index++) {
-    const { view } = members[index] as ScannedMember;
-    const group = groups.get(view.key);
-    if (group) {
-      group.view = view;
-      group.indices.push(index);
-    } else {
-      groups.set(view.key, { view, indices: [index] });
-    }
+/**
+ * The distinct keys of `layout` (scanned from `buf`), in order of first occurrence; the last
+ * occurrence of a key is its effective entry. Costs one pass over the key bytes and no strings
+ * when keys are distinct.
+ */
+export function distinctKeys(layout: StoreLayout, buf: Buffer): DistinctKeys {
+  const firstOf = layout.firstOccurrences(buf);
+  const count = layout.count;
+  if (firstOf === null) {
+    const firsts = new Int32Array(count);
+    for (let i = 0; i < count; i++) firsts[i] = i;
+    return { firsts, lastOf: (k) => k, spreadToDuplicates: () => undefined };
   }
-  return groups;
+  const last = new Int32Array(count);
+  let distinct = 0;
+  for (let i = 0; i < count; i++) {
+    const first = firstOf[i] as number;
+    if (first === i) distinct++;
+    last[first] = i;
+  }
+  const firsts = new Int32Array(distinct);
+  let k = 0;
+  for (let i = 0; i < count; i++) if (firstOf[i] === i) firsts[k++] = i;
+  return {
+    firsts,
+    lastOf: (index) => last[firsts[index] as number] as number,
+    spreadToDuplicates: (marks) => {
+      for (let i = 0; i < count; i++) marks[i] = marks[firstOf[i] as number] as number;
+    },
+  };
 }
 
 /**
@@ -37,6 +56,9 @@ export async function readSessionEntryViews(
   const path = resolve(storePath);
   const file = await readStoreFile(path);
   if (!file) return { entries: [], bytes: 0 };
-  const groups = groupMembersByKey(scanStoreBytes(file.buf, path));
-  return { entries: Array.from(groups.values(), (group) => group.view), bytes: file.buf.length };
+  const { buf } = file;
+  const layout = scanStoreLayout(buf, path);
+  const keys = distinctKeys(layout, buf);
+  const entries = Array.from(keys.firsts, (_, k) => layout.view(buf, keys.lastOf(k)));
+  return { entries, bytes: buf.length };
 }

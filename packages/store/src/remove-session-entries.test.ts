@@ -32,6 +32,48 @@ describe("removeSessionEntries", () => {
   const dir = useTempDir();
   const store = () => join(dir(), "sessions.json");
 
+  // "\u006b" spells "k": JSON.parse keeps one "k", with the last value.
+  const DUPLICATED =
+    '{"k": {"sessionId": "old", "updatedAt": 1},\n "x": {"sessionId": "x"},\n' +
+    ' "\\u006b": {"sessionId": "new", "updatedAt": 2, "sessionFile": "new.jsonl"}}';
+
+  it("selects a duplicated key once, by its last value, and cuts every occurrence", async () => {
+    await writeFile(store(), DUPLICATED);
+    const seen: EntryView[] = [];
+    const result = await removeSessionEntries(store(), (view) => {
+      seen.push(view);
+      return view.key === "k";
+    });
+    expect(seen).toEqual([
+      { key: "k", sessionId: "new", updatedAt: 2, sessionFile: "new.jsonl" },
+      { key: "x", sessionId: "x" },
+    ]);
+    expect(result.removed).toEqual([seen[0]]);
+    expect(result.remainingSessionIds).toEqual(new Set(["x"]));
+    expect(await readFile(store(), "utf8")).toBe('{"x": {"sessionId": "x"}}');
+  });
+
+  it("hands selectAll one view per distinct key, in first-occurrence order", async () => {
+    await writeFile(store(), DUPLICATED);
+    let views: readonly EntryView[] = [];
+    const result = await removeSessionEntries(store(), {
+      selectAll: (all) => {
+        views = all;
+        return new Set(["x"]);
+      },
+    });
+    expect(views.map((view) => [view.key, view.sessionId])).toEqual([
+      ["k", "new"],
+      ["x", "x"],
+    ]);
+    expect(result.removed.map((view) => view.key)).toEqual(["x"]);
+    expect(result.remainingSessionFiles).toEqual(new Set(["new.jsonl"]));
+    // The middle member goes with the separator after it; both "k" stay byte for byte.
+    expect(await readFile(store(), "utf8")).toBe(
+      DUPLICATED.replace(',\n "x": {"sessionId": "x"}', ""),
+    );
+  });
+
   for (const [name, format] of Object.entries(FORMATS)) {
     it(`cuts entries out of a ${name} file and leaves every other byte as it was`, async () => {
       await writeFile(store(), format(STORE));

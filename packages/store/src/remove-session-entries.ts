@@ -3,9 +3,9 @@ import { dirname, resolve } from "node:path";
 import { errnoCode, storeIoError } from "./errors";
 import { identifyStoreFile } from "./identify-store-file";
 import { invalidateStoreCache } from "./load-session-store";
-import { groupMembersByKey, type KeyGroup } from "./read-session-entry-views";
+import { distinctKeys } from "./read-session-entry-views";
 import { readStoreFile } from "./read-store-file";
-import { keptRanges, scanStoreBytes } from "./scan-store-bytes";
+import { keptRangesOf, scanStoreLayout } from "./scan-store-bytes";
 import type { EntryView, LockOptions, RemoveEntriesResult } from "./types";
 import { withStoreLock } from "./with-store-lock";
 import { writeFileAtomically } from "./write-file-atomic";
@@ -44,28 +44,43 @@ export async function removeSessionEntries(
     async (lock) => {
       const file = await readStoreFile(path);
       if (!file) return unchanged(0, null);
-      const members = scanStoreBytes(file.buf, path);
+      const { buf } = file;
+      const layout = scanStoreLayout(buf, path);
+      const keys = distinctKeys(layout, buf);
       const removed: EntryView[] = [];
-      const removeIndices = new Set<number>();
+      // Marks, per member, those cut out (every occurrence of a removed key).
+      const cut = new Uint8Array(layout.count);
       const remainingSessionIds = new Set<string>();
       const remainingSessionFiles = new Set<string>();
-      const groups = groupMembersByKey(members);
-      const isSelected = toPredicate(select, groups);
-      for (const { view, indices } of groups.values()) {
+      // Views are decoded one at a time and, unless removed, dropped at once: a pass over a large
+      // store keeps only what it returns.
+      let views: EntryView[] | null = null;
+      let isSelected: (view: EntryView) => boolean;
+      if (typeof select === "function") {
+        isSelected = select;
+      } else {
+        const all = Array.from(keys.firsts, (_, k) => layout.view(buf, keys.lastOf(k)));
+        views = all;
+        const chosen = select.selectAll(all);
+        isSelected = (view) => chosen.has(view.key);
+      }
+      for (let k = 0; k < keys.firsts.length; k++) {
+        const view = views === null ? layout.view(buf, keys.lastOf(k)) : (views[k] as EntryView);
         // Only `true` removes: a predicate returning 1 or "yes" by mistake must not lose data.
         if (isSelected(view) === true) {
           removed.push(view);
-          // Every occurrence goes, or an earlier duplicate would become the live value.
-          for (const index of indices) removeIndices.add(index);
+          cut[keys.firsts[k] as number] = 1;
         } else {
           if (view.sessionId !== undefined) remainingSessionIds.add(view.sessionId);
           if (view.sessionFile !== undefined) remainingSessionFiles.add(view.sessionFile);
         }
       }
+      // Every occurrence of a removed key goes, or an earlier duplicate would become the live value.
+      keys.spreadToDuplicates(cut);
       if (removed.length === 0) {
         const fileIdentity = await identifyStoreFile(path);
         return {
-          ...unchanged(file.buf.length, fileIdentity),
+          ...unchanged(buf.length, fileIdentity),
           remainingSessionIds,
           remainingSessionFiles,
         };
@@ -73,14 +88,14 @@ export async function removeSessionEntries(
 
       // The surviving byte ranges are written straight from the buffer read, never copied (a
       // large store keeps most of its bytes); a dry run only adds up their lengths.
-      const kept = keptRanges(file.buf, members, removeIndices);
+      const kept = keptRangesOf(buf, layout, cut);
       let bytesAfter = 0;
       const chunks: Buffer[] = [];
       for (let k = 0; k < kept.length; k += 2) {
         const start = kept[k] as number;
         const end = kept[k + 1] as number;
         bytesAfter += end - start;
-        if (!dryRun) chunks.push(file.buf.subarray(start, end));
+        if (!dryRun) chunks.push(buf.subarray(start, end));
       }
       if (!dryRun) {
         await writeFileAtomically(path, chunks, { mode: file.mode, beforeRename: lock.assertHeld });
@@ -90,7 +105,7 @@ export async function removeSessionEntries(
         removed,
         remainingSessionIds,
         remainingSessionFiles,
-        bytesBefore: file.buf.length,
+        bytesBefore: buf.length,
         bytesAfter,
         written: !dryRun,
         // Still under the lock: exactly the file this pass left behind.
@@ -99,15 +114,6 @@ export async function removeSessionEntries(
     },
     lockOptions,
   );
-}
-
-function toPredicate(
-  select: EntrySelection,
-  groups: Map<string, KeyGroup>,
-): (view: EntryView) => boolean {
-  if (typeof select === "function") return select;
-  const chosen = select.selectAll(Array.from(groups.values(), (group) => group.view));
-  return (view) => chosen.has(view.key);
 }
 
 function unchanged(bytes: number, fileIdentity: string | null): RemoveEntriesResult {

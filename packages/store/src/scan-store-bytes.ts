@@ -19,6 +19,7 @@ import {
   unexpected,
   wordsOf,
 } from "./json-skip";
+import { StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
 /** One top-level member of a store file, located by byte offsets. */
@@ -35,12 +36,30 @@ const OBJECT = 1;
 const ARRAY = 2;
 
 /**
- * Scans the bytes of a store file in one pass, without decoding the whole buffer to a string.
- * Accepts exactly the texts `JSON.parse(buf.toString("utf8"))` accepts whose top-level value is
- * an object, and returns its members in file order (a duplicated key gives several members).
- * Throws StoreCorruptError, with the offending byte offset, for everything else.
+ * {@link scanStoreLayout} with every member's view decoded: the members in file order (a
+ * duplicated key gives several members). Throws StoreCorruptError as scanStoreLayout does.
  */
 export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
+  const layout = scanStoreLayout(buf, path);
+  const members: ScannedMember[] = [];
+  for (let i = 0; i < layout.count; i++) {
+    members.push({
+      view: layout.view(buf, i),
+      keyStart: layout.keyStart(i),
+      valueEnd: layout.valueEnd(i),
+    });
+  }
+  return members;
+}
+
+/**
+ * Scans the bytes of a store file in one pass, without decoding the whole buffer to a string.
+ * Accepts exactly the texts `JSON.parse(buf.toString("utf8"))` accepts whose top-level value is
+ * an object, and returns where its members are, in file order (a duplicated key gives several
+ * members), without decoding any of them. Throws StoreCorruptError, with the offending byte
+ * offset, for everything else.
+ */
+export function scanStoreLayout(buf: Buffer, path: string): StoreLayout {
   const n = buf.length;
   if (n === 0) throw corrupt(path, 0, "the file is empty");
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -50,7 +69,7 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
   const shift = buf.byteOffset & 3;
   const rootStart = skipWhitespace(buf, words, shift, 0);
   if (rootStart === n) throw corrupt(path, n, "the file holds only whitespace");
-  const members: ScannedMember[] = [];
+  const layout = new StoreLayout();
   let pos: number;
   if (buf[rootStart] !== 0x7b) {
     // Validate anyway, so that invalid JSON is reported as such rather than as "not an object".
@@ -68,8 +87,7 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
       if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
       fields.reset();
       pos = scanValue(buf, words, shift, skipWhitespace(buf, words, shift, pos + 1), path);
-      const view = fields.view(buf, keyStart, keyEnd, keyEscaped);
-      members.push({ view, keyStart, valueEnd: pos });
+      fields.addTo(layout, keyStart, keyEnd, keyEscaped, pos);
       pos = skipWhitespace(buf, words, shift, pos);
       if (buf[pos] === 0x2c) pos = skipWhitespace(buf, words, shift, pos + 1);
       else if (buf[pos] === 0x7d) pos++;
@@ -82,7 +100,7 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
     const kind = describeValueKind(buf[rootStart] as number);
     throw corrupt(path, rootStart, `the top-level value is ${kind}, not an object`);
   }
-  return members;
+  return layout;
 }
 
 // State shared by all scans, as scans never overlap: the open containers of scanValue
@@ -245,6 +263,13 @@ function describeValueKind(first: number): string {
   return "a number";
 }
 
+/** Where members are, as {@link StoreLayout} tells it (or a list of scanned members does). */
+export interface MemberOffsets {
+  readonly count: number;
+  keyStart(i: number): number;
+  valueEnd(i: number): number;
+}
+
 /**
  * The byte ranges of `buf` that survive cutting out the members at the indices in `remove`, as
  * flat `[start, end, start, end, ...]` pairs in file order (see spliceOutMembers for the rules).
@@ -257,28 +282,42 @@ export function keptRanges(
   remove: ReadonlySet<number>,
 ): number[] {
   const count = members.length;
+  const removed = new Uint8Array(count);
   for (const index of remove) {
     if (!Number.isInteger(index) || index < 0 || index >= count) {
       throw new RangeError(`${index} is not a member index (there are ${count} members)`);
     }
+    removed[index] = 1;
   }
+  const offsets: MemberOffsets = {
+    count,
+    keyStart: (i) => (members[i] as ScannedMember).keyStart,
+    valueEnd: (i) => (members[i] as ScannedMember).valueEnd,
+  };
+  return keptRangesOf(buf, offsets, removed);
+}
+
+/**
+ * {@link keptRanges} over member offsets, with the members to cut out marked by a non-zero
+ * `removed[i]` (an array of at least `members.count` marks).
+ */
+export function keptRangesOf(buf: Buffer, members: MemberOffsets, removed: Uint8Array): number[] {
+  const count = members.count;
   const kept: number[] = [];
   let keepFrom = 0;
   for (let first = 0; first < count; first++) {
-    if (!remove.has(first)) continue;
+    if (removed[first] === 0) continue;
     let last = first;
-    while (last + 1 < count && remove.has(last + 1)) last++;
-    const before = members[first - 1];
-    const after = members[last + 1];
-    const runStart = (members[first] as ScannedMember).keyStart;
-    const runEnd = (members[last] as ScannedMember).valueEnd;
-    if (after) {
+    while (last + 1 < count && removed[last + 1] !== 0) last++;
+    const runStart = members.keyStart(first);
+    const runEnd = members.valueEnd(last);
+    if (last + 1 < count) {
       // A run with a survivor after it goes with the separator that follows it.
       kept.push(keepFrom, runStart);
-      keepFrom = after.keyStart;
-    } else if (before) {
+      keepFrom = members.keyStart(last + 1);
+    } else if (first > 0) {
       // A run that ends the object goes with the separator before it.
-      kept.push(keepFrom, before.valueEnd);
+      kept.push(keepFrom, members.valueEnd(first - 1));
       keepFrom = runEnd;
     } else {
       // Every member goes: keep the braces (and what lies outside them), drop what was inside.

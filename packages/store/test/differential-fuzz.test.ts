@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { StoreCorruptError } from "../src/errors";
-import { type ScannedMember, scanStoreBytes, spliceOutMembers } from "../src/scan-store-bytes";
+import {
+  type ScannedMember,
+  scanStoreBytes,
+  scanStoreLayout,
+  spliceOutMembers,
+} from "../src/scan-store-bytes";
 import type { EntryView } from "../src/types";
 
 // Differential fuzz of the byte scanner against JSON.parse: random JSON documents (duplicate
@@ -304,6 +309,18 @@ function check(buf: Buffer, removeBits: boolean[], unchangedBefore: number, coun
     keys: Object.keys(object).sort(),
     lastViews: [...lastView.keys()].map((key) => expectedView(key, object[key])),
   });
+
+  // Duplicates as removeSessionEntries finds them (without decoding, when it can): each member
+  // maps to the first member whose key has the same text.
+  const layout = scanStoreLayout(buf, "fuzz.json");
+  const firstSeen = new Map<string, number>();
+  const expectedFirsts = members.map((m, i) => {
+    const first = firstSeen.get(m.view.key) ?? i;
+    firstSeen.set(m.view.key, first);
+    return first;
+  });
+  const firsts = layout.firstOccurrences(buf);
+  expect(firsts === null ? members.map((_, i) => i) : [...firsts]).toEqual(expectedFirsts);
 
   // Remove by index (any subset) and by key (all occurrences, as removeSessionEntries does).
   const bit = (k: number): boolean => removeBits[k % removeBits.length] === true;
