@@ -1,5 +1,5 @@
 import { StoreCorruptError } from "./errors";
-import { scanStoreBytes } from "./scan-store-bytes";
+import { scanStoreLayout } from "./scan-store-bytes";
 import type { SessionStore } from "./types";
 
 /**
@@ -30,7 +30,7 @@ export function parseSessionStore(buf: Buffer, path: string): SessionStore {
  */
 function corruptErrorFor(buf: Buffer, path: string, parseError: unknown): StoreCorruptError {
   try {
-    scanStoreBytes(buf, path);
+    scanStoreLayout(buf, path);
   } catch (scanError) {
     if (scanError instanceof StoreCorruptError) return scanError;
   }

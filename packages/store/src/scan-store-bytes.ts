@@ -38,6 +38,8 @@ const ARRAY = 2;
 /**
  * {@link scanStoreLayout} with every member's view decoded: the members in file order (a
  * duplicated key gives several members). Throws StoreCorruptError as scanStoreLayout does.
+ * Removal decodes views one at a time instead; this whole-list form is what the scanner's tests
+ * compare with JSON.parse.
  */
 export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
   const layout = scanStoreLayout(buf, path);
