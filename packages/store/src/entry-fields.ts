@@ -40,7 +40,8 @@ function utf8(buf: Buffer, start: number, end: number): string {
 /**
  * Where the view fields of the entry being scanned were last seen. The last occurrence of a
  * field wins, as in JSON.parse; start -1 means absent, or last seen with the wrong type.
- * Values are decoded only once the entry is complete, and only the winning ones.
+ * Nothing is decoded here: once the entry is complete, the winning offsets go to a StoreLayout,
+ * which decodes a view only when one is asked for.
  */
 export class EntryFields {
   idStart = -1;
