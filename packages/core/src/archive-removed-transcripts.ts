@@ -79,19 +79,19 @@ function withoutFilesStillNamed<T extends TranscriptSession>(
     }
   }
   let storeDir: string | undefined;
-  const namesTarget = (sameName: readonly string[] | undefined, candidate: () => string) => {
-    if (!sameName) return false;
+  // Only called for the rare session that shares a file name with a remaining sessionFile.
+  const namedBy = (sameName: readonly string[], candidate: string): boolean => {
     storeDir ??= dirname(resolve(storePath));
-    const target = resolve(storeDir, candidate());
+    const target = resolve(storeDir, candidate);
     return sameName.some((file) => resolve(storeDir as string, file) === target);
   };
   return sessions.filter((session) => {
     const { sessionId, sessionFile } = session;
-    if (namesTarget(remainingByStem.get(sessionId), () => `${sessionId}${TRANSCRIPT_SUFFIX}`)) {
-      return false;
-    }
+    const byStem = remainingByStem.get(sessionId);
+    if (byStem && namedBy(byStem, `${sessionId}${TRANSCRIPT_SUFFIX}`)) return false;
     if (sessionFile === undefined || sessionFile === "") return true;
-    return !namesTarget(remainingByName.get(fileName(sessionFile)), () => sessionFile);
+    const byName = remainingByName.get(fileName(sessionFile));
+    return !(byName && namedBy(byName, sessionFile));
   });
 }
 

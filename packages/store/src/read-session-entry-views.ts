@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { readStoreFile } from "./read-store-file";
 import { scanStoreLayout } from "./scan-store-bytes";
-import type { StoreLayout } from "./store-layout";
+import { identity, type StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
 /** The distinct keys of a scanned store, as JSON.parse sees them. */
@@ -23,9 +23,7 @@ export function distinctKeys(layout: StoreLayout, buf: Buffer): DistinctKeys {
   const firstOf = layout.firstOccurrences(buf);
   const count = layout.count;
   if (firstOf === null) {
-    const firsts = new Int32Array(count);
-    for (let i = 0; i < count; i++) firsts[i] = i;
-    return { firsts, lastOf: (k) => k, spreadToDuplicates: () => undefined };
+    return { firsts: identity(count), lastOf: (k) => k, spreadToDuplicates: () => undefined };
   }
   const last = new Int32Array(count);
   let distinct = 0;

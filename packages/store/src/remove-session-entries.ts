@@ -59,9 +59,8 @@ export async function removeSessionEntries(
       if (typeof select === "function") {
         isSelected = select;
       } else {
-        const all = Array.from(keys.firsts, (_, k) => layout.view(buf, keys.lastOf(k)));
-        views = all;
-        const chosen = select.selectAll(all);
+        views = Array.from(keys.firsts, (_, k) => layout.view(buf, keys.lastOf(k)));
+        const chosen = select.selectAll(views);
         isSelected = (view) => chosen.has(view.key);
       }
       for (let k = 0; k < keys.firsts.length; k++) {

@@ -197,7 +197,8 @@ export class StoreLayout {
   }
 }
 
-function identity(count: number): Int32Array {
+/** [0, 1, ..., count - 1]. */
+export function identity(count: number): Int32Array {
   const array = new Int32Array(count);
   for (let i = 0; i < count; i++) array[i] = i;
   return array;
