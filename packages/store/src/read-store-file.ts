@@ -48,11 +48,36 @@ export async function readStoreFile(
     }
     const mode = Number(stat.mode & 0o7777n);
     if (reuse?.(stat)) return { stat, mode, buf: null };
-    return { stat, mode, buf: await handle.readFile() };
+    return { stat, mode, buf: await readAll(handle, Number(stat.size)) };
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw storeIoError(path, "read", error);
   } finally {
     await handle.close().catch(() => undefined);
+  }
+}
+
+/** Reads bytes at a time while the file still grows past what was read so far. */
+const GROWTH_STEP = 64 * 1024;
+
+/**
+ * Reads the whole file behind `handle`, whose size was `size` when stat'ed: one `read` call for
+ * a file that did not change since (readFile reads in 512 KiB steps, one thread-pool round trip
+ * each, 27 for a 13 MB store), more if it grew meanwhile; a file that shrank gives fewer bytes.
+ */
+export async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
+  // One spare byte: a file that did not change leaves it unfilled, so the read that confirms
+  // the end (0 bytes) needs no bigger buffer.
+  let buf = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length + Math.max(GROWTH_STEP, buf.length >> 3));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    const { bytesRead } = await handle.read(buf, length, buf.length - length, length);
+    if (bytesRead === 0) return buf.subarray(0, length);
+    length += bytesRead;
   }
 }

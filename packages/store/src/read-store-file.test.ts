@@ -1,0 +1,66 @@
+import { appendFile, mkdir, open, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { useTempDir } from "../test/helpers/temp-dir";
+import { isStoreError } from "./errors";
+import { readAll, readStoreFile } from "./read-store-file";
+
+describe("readStoreFile", () => {
+  const dir = useTempDir();
+  const store = () => join(dir(), "sessions.json");
+
+  it("reads the whole file with its mode and the stat of that inode", async () => {
+    const text = `{"a":"${"ü".repeat(300_000)}"}`;
+    await writeFile(store(), text, { mode: 0o640 });
+    const file = await readStoreFile(store());
+    expect(file?.buf.toString("utf8")).toBe(text);
+    expect(file?.buf.length).toBe(Buffer.byteLength(text));
+    expect(file?.stat.size).toBe(BigInt(Buffer.byteLength(text)));
+    expect(file?.mode).toBe(0o640);
+  });
+
+  it("reads an empty file as zero bytes, and a missing one as null", async () => {
+    await writeFile(store(), "");
+    expect((await readStoreFile(store()))?.buf.length).toBe(0);
+    expect(await readStoreFile(join(dir(), "missing.json"))).toBeNull();
+  });
+
+  it("refuses a directory with STORE_IO", async () => {
+    await mkdir(join(dir(), "d.json"));
+    const error = await readStoreFile(join(dir(), "d.json")).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
+  });
+});
+
+describe("readAll", () => {
+  const dir = useTempDir();
+  const file = () => join(dir(), "f");
+
+  it("reads bytes appended after the stat, however many", async () => {
+    const first = Buffer.alloc(100_000, 0x61);
+    await writeFile(file(), first);
+    const handle = await open(file(), "r");
+    try {
+      // Grows by more than the spare byte and the first growth step together.
+      const extra = Buffer.alloc(300_000, 0x62);
+      await appendFile(file(), extra);
+      const buf = await readAll(handle, first.length);
+      expect(buf.equals(Buffer.concat([first, extra]))).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("returns only the bytes still there when the file shrank after the stat", async () => {
+    await writeFile(file(), Buffer.alloc(5_000, 0x61));
+    const handle = await open(file(), "r");
+    try {
+      await truncate(file(), 1_234);
+      const buf = await readAll(handle, 5_000);
+      expect(buf.length).toBe(1_234);
+      expect(buf.every((b) => b === 0x61)).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+});
