@@ -17,6 +17,8 @@ export class LockOwnership {
   private confirmedMtime = Number.NaN;
   private pendingMtime = Number.NaN;
   private readonly controller = new AbortController();
+  /** The check made by the release, just before it removed the lock directory. */
+  private releaseCheck: Promise<StoreLockError | undefined> | undefined;
   compromised: StoreLockError | undefined;
 
   constructor(
@@ -61,6 +63,15 @@ export class LockOwnership {
     return this.compromised;
   }
 
+  /**
+   * The loss, if any, as of the release: what the release's own check found (the `fs` adapter
+   * checks before it removes the lock directory), or a fresh check when the release never got
+   * that far.
+   */
+  async lossAtRelease(): Promise<StoreLockError | undefined> {
+    return this.releaseCheck === undefined ? this.check() : this.releaseCheck;
+  }
+
   /** The handle given to the locked callback. */
   handle(): StoreLockHandle {
     return {
@@ -101,7 +112,8 @@ export class LockOwnership {
       },
       rmdir: (path: string, callback: Callback) => {
         if (!this.held) return fs.rmdir(path, callback);
-        void this.check().then((lost) => (lost ? callback(null) : fs.rmdir(path, callback)));
+        this.releaseCheck = this.check();
+        void this.releaseCheck.then((lost) => (lost ? callback(null) : fs.rmdir(path, callback)));
       },
       // Used by proper-lockfile's process-exit hook.
       rmdirSync: (path: string) => {

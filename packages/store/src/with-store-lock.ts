@@ -105,19 +105,18 @@ async function acquire(
 
 /**
  * Stops proper-lockfile's refresh timer and removes the lock directory only if it is still ours
- * (the `fs` adapter's rmdir refuses a lock that is not); a taken-over lock belongs to its new
- * holder. Returns the loss, if any. The timer is stopped even after a loss: a loss can also be a
- * failed stat, and a lock directory that is still refreshed would never turn stale. Release
- * failures are swallowed: the caller's work is done and a leftover lock directory is taken over
- * once stale.
+ * (the `fs` adapter's rmdir checks, and refuses a lock that is not); a taken-over lock belongs to
+ * its new holder. Returns the loss, if any, found by that same check (one stat, not two). The
+ * timer is stopped even after a loss: a loss can also be a failed stat, and a lock directory that
+ * is still refreshed would never turn stale. Release failures are swallowed: the caller's work is
+ * done and a leftover lock directory is taken over once stale.
  */
 async function releaseAndCheck(
   ownership: LockOwnership,
   release: () => Promise<void>,
 ): Promise<StoreLockError | undefined> {
-  const lost = await ownership.check();
   await release().catch(() => undefined);
-  return lost;
+  return ownership.lossAtRelease();
 }
 
 function nonNegative(value: number, name: string): number {
