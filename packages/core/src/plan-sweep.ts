@@ -1,5 +1,6 @@
 import { classifySessionKey, parseCronRunSessionKey } from "@session-reaper/session-key";
 import type { EntryView } from "@session-reaper/store";
+import { DEFAULT_CRON_RETENTION_MS } from "./constants";
 import type { RemovalReason, SweepPlan, SweepPolicy } from "./types";
 
 /** The per-job cap of a policy, or undefined when it is not a positive safe integer. */
@@ -51,6 +52,16 @@ interface PlannedEntry {
  * `plan()` is called once, after the last `add`.
  */
 export class SweepPlanner {
+  /**
+   * Keeps this class's object shape alive between sweeps, as StoreLayout.shapeKeeper in the
+   * store package does for its own. Its fields hold values of the same kinds as a sweep's (a
+   * retention in ms, null, a clock reading that is no small integer): V8 gives an object whose
+   * numeric field holds a double rather than a small integer another shape.
+   */
+  static readonly shapeKeeper = new SweepPlanner(
+    { cronRetentionMs: DEFAULT_CRON_RETENTION_MS, hookRetentionMs: null },
+    Date.now(),
+  );
   /** Kept only for the per-job cap, which compares entries; age rules alone stream. */
   private readonly entries: PlannedEntry[] = [];
   private readonly remove = new Map<string, RemovalReason>();

@@ -55,6 +55,8 @@ export async function lstatDirectoryKinds(
 }
 
 class DirectoryListing implements DirectoryProbe {
+  /** Keeps this class's object shape alive between sweeps (see StoreLayout.shapeKeeper). */
+  static readonly shapeKeeper = new DirectoryListing([], ".jsonl");
   // Nearly every entry is a regular file; the few others keep their kind in a small map. Names
   // with the suffix are also indexed by stem, so callers holding stems build no strings.
   private readonly files = new Set<string>();

@@ -4,14 +4,34 @@ import { scanStoreLayout } from "./scan-store-bytes";
 import { identity, type StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
-/** The distinct keys of a scanned store, as JSON.parse sees them. */
-export interface DistinctKeys {
-  /** The member index of each distinct key's first occurrence, in file order. */
-  firsts: Int32Array;
+/**
+ * The distinct keys of a scanned store, as JSON.parse sees them: `firsts[k]` is the member index
+ * of the k-th distinct key's first occurrence, in file order.
+ */
+export class DistinctKeys {
+  /** Keeps this class's object shape alive between passes (see StoreLayout.shapeKeeper). */
+  static readonly shapeKeeper = new DistinctKeys(new Int32Array(0), null, null);
+
+  constructor(
+    readonly firsts: Int32Array,
+    /** Per member, the first member with its key; null when every key is distinct. */
+    private readonly firstOf: Int32Array | null,
+    /** Per first occurrence, the last member with its key; null when every key is distinct. */
+    private readonly lastOfFirst: Int32Array | null,
+  ) {}
+
   /** The member index of the k-th distinct key's last occurrence: the one JSON.parse keeps. */
-  lastOf(k: number): number;
+  lastOf(k: number): number {
+    const first = this.firsts[k] as number;
+    return this.lastOfFirst === null ? first : (this.lastOfFirst[first] as number);
+  }
+
   /** Copies each first occurrence's mark to the key's later occurrences. */
-  spreadToDuplicates(marks: Uint8Array): void;
+  spreadToDuplicates(marks: Uint8Array): void {
+    const firstOf = this.firstOf;
+    if (firstOf === null) return;
+    for (let i = 0; i < firstOf.length; i++) marks[i] = marks[firstOf[i] as number] as number;
+  }
 }
 
 /**
@@ -22,9 +42,7 @@ export interface DistinctKeys {
 export function distinctKeys(layout: StoreLayout, buf: Buffer): DistinctKeys {
   const firstOf = layout.firstOccurrences(buf);
   const count = layout.count;
-  if (firstOf === null) {
-    return { firsts: identity(count), lastOf: (k) => k, spreadToDuplicates: () => undefined };
-  }
+  if (firstOf === null) return new DistinctKeys(identity(count), null, null);
   const last = new Int32Array(count);
   let distinct = 0;
   for (let i = 0; i < count; i++) {
@@ -35,13 +53,7 @@ export function distinctKeys(layout: StoreLayout, buf: Buffer): DistinctKeys {
   const firsts = new Int32Array(distinct);
   let k = 0;
   for (let i = 0; i < count; i++) if (firstOf[i] === i) firsts[k++] = i;
-  return {
-    firsts,
-    lastOf: (index) => last[firsts[index] as number] as number,
-    spreadToDuplicates: (marks) => {
-      for (let i = 0; i < count; i++) marks[i] = marks[firstOf[i] as number] as number;
-    },
-  };
+  return new DistinctKeys(firsts, firstOf, last);
 }
 
 /**
