@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { errnoCode, storeIoError } from "./errors";
 
@@ -8,11 +9,15 @@ import { errnoCode, storeIoError } from "./errors";
  */
 export async function identifyStoreFile(storePath: string): Promise<string | null> {
   try {
-    const { ino, size, mtimeMs } = await stat(storePath);
-    return `${ino}:${size}:${mtimeMs}`;
+    return storeIdentity(await stat(storePath));
   } catch (error) {
     const code = errnoCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return null;
     throw storeIoError(storePath, "stat", error);
   }
+}
+
+/** The fingerprint {@link identifyStoreFile} gives a file with these (non-bigint) stats. */
+export function storeIdentity(stats: Pick<Stats, "ino" | "size" | "mtimeMs">): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }

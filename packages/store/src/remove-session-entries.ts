@@ -1,7 +1,8 @@
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { errnoCode, storeIoError } from "./errors";
-import { identifyStoreFile } from "./identify-store-file";
+import { identifyStoreFile, storeIdentity } from "./identify-store-file";
 import { invalidateStoreCache } from "./load-session-store";
 import { distinctKeys } from "./read-session-entry-views";
 import { readStoreFile } from "./read-store-file";
@@ -96,8 +97,12 @@ export async function removeSessionEntries(
         bytesAfter += end - start;
         if (!dryRun) chunks.push(buf.subarray(start, end));
       }
+      let writtenStats: Stats | null = null;
       if (!dryRun) {
-        await writeFileAtomically(path, chunks, { mode: file.mode, beforeRename: lock.assertHeld });
+        writtenStats = await writeFileAtomically(path, chunks, {
+          mode: file.mode,
+          beforeRename: lock.assertHeld,
+        });
         invalidateStoreCache(path);
       }
       return {
@@ -107,8 +112,9 @@ export async function removeSessionEntries(
         bytesBefore: buf.length,
         bytesAfter,
         written: !dryRun,
-        // Still under the lock: exactly the file this pass left behind.
-        fileIdentity: await identifyStoreFile(path),
+        // Exactly the file this pass left behind (a dry run: the file read, still locked).
+        fileIdentity:
+          writtenStats === null ? await identifyStoreFile(path) : storeIdentity(writtenStats),
       };
     },
     lockOptions,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Stats } from "node:fs";
 import { type FileHandle, open, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { errnoCode, isStoreError, storeIoError } from "./errors";
@@ -35,12 +36,16 @@ export async function writeFileAtomic(
   await writeFileAtomically(path, data, options);
 }
 
-/** {@link writeFileAtomic} plus a hook that may veto the final rename (used for lock checks). */
+/**
+ * {@link writeFileAtomic} plus a hook that may veto the final rename (used for lock checks).
+ * Returns the stats of the file written, taken from its handle before the rename: the file that
+ * replaced `path` (an fstat running alongside the fsync instead of a stat after the rename).
+ */
 export async function writeFileAtomically(
   path: string,
   data: FileData,
   options: InternalWriteOptions = {},
-): Promise<void> {
+): Promise<Stats> {
   const target = await resolveSymlinkTarget(path);
   const mode = options.mode ?? (await existingMode(target)) ?? NEW_FILE_MODE;
   const dir = dirname(target);
@@ -50,13 +55,15 @@ export async function writeFileAtomically(
     `${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
   );
   let handle: FileHandle | undefined;
+  let stats: Stats;
   try {
     handle = await open(tempPath, "wx", mode);
     if (typeof data === "string" || data instanceof Uint8Array) await handle.writeFile(data);
     else await writeChunks(handle, data);
     // open() applies the umask; chmod makes the final mode exactly what was asked for.
     await handle.chmod(mode);
-    await handle.sync();
+    // Neither the fsync nor the rename changes what fstat reports (mtime included).
+    [, stats] = await Promise.all([handle.sync(), handle.stat()]);
     await handle.close();
     handle = undefined;
     await options.beforeRename?.();
@@ -67,6 +74,7 @@ export async function writeFileAtomically(
     throw isStoreError(error) ? error : storeIoError(target, "write", error);
   }
   await syncDirectory(dir);
+  return stats;
 }
 
 /** Writes `chunks` in order with as few `writev` calls as IOV_MAX allows, resuming short writes. */
