@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDir } from "../test/helpers/temp-dir";
 import { isStoreError } from "./errors";
-import { readAll, readStoreFile } from "./read-store-file";
+import { MAX_STORE_BYTES, readAll, readStoreFile } from "./read-store-file";
 
 describe("readStoreFile", () => {
   const dir = useTempDir();
@@ -23,6 +23,15 @@ describe("readStoreFile", () => {
     await writeFile(store(), "");
     expect((await readStoreFile(store()))?.buf.length).toBe(0);
     expect(await readStoreFile(join(dir(), "missing.json"))).toBeNull();
+  });
+
+  it("refuses a store over 2 GiB with STORE_IO before reading any of it", async () => {
+    // Sparse: takes no disk space, and nothing is allocated for it.
+    await writeFile(store(), "");
+    await truncate(store(), MAX_STORE_BYTES + 1);
+    const error = await readStoreFile(store()).catch((e: unknown) => e);
+    expect(isStoreError(error) && error.code).toBe("STORE_IO");
+    expect((error as Error).cause).toMatchObject({ code: "ERR_FS_FILE_TOO_LARGE" });
   });
 
   it("refuses a directory with STORE_IO", async () => {
@@ -46,6 +55,21 @@ describe("readAll", () => {
       await appendFile(file(), extra);
       const buf = await readAll(handle, first.length);
       expect(buf.equals(Buffer.concat([first, extra]))).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("reads exactly maxBytes, and refuses a file that grew past them after the stat", async () => {
+    await writeFile(file(), Buffer.alloc(1_000, 0x61));
+    const handle = await open(file(), "r");
+    try {
+      expect((await readAll(handle, 1_000, 1_000)).length).toBe(1_000);
+      await appendFile(file(), "b");
+      await expect(readAll(handle, 1_000, 1_000)).rejects.toMatchObject({
+        code: "ERR_FS_FILE_TOO_LARGE",
+      });
+      await expect(readAll(handle, 1_001, 1_000)).rejects.toBeInstanceOf(RangeError);
     } finally {
       await handle.close();
     }

@@ -57,22 +57,36 @@ export async function readStoreFile(
   }
 }
 
-/** Reads bytes at a time while the file still grows past what was read so far. */
+/** The least a buffer grows by when the file grew past what was read so far. */
 const GROWTH_STEP = 64 * 1024;
+/**
+ * The largest store read, as fs.readFile allows: the scanner and its layout use 31-bit offsets.
+ * (The sweep of a store this large would be its own problem; this keeps it an error.)
+ */
+export const MAX_STORE_BYTES = 2 ** 31 - 1;
 
 /**
  * Reads the whole file behind `handle`, whose size was `size` when stat'ed: one `read` call for
  * a file that did not change since (readFile reads in 512 KiB steps, one thread-pool round trip
  * each, 27 for a 13 MB store), more if it grew meanwhile; a file that shrank gives fewer bytes.
+ * Throws a RangeError (code ERR_FS_FILE_TOO_LARGE, as readFile) past `maxBytes`.
  */
-export async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
+export async function readAll(
+  handle: FileHandle,
+  size: number,
+  maxBytes = MAX_STORE_BYTES,
+): Promise<Buffer> {
+  if (size > maxBytes) throw tooLarge(maxBytes);
   // One spare byte: a file that did not change leaves it unfilled, so the read that confirms
   // the end (0 bytes) needs no bigger buffer.
   let buf = Buffer.allocUnsafe(size + 1);
   let length = 0;
   for (;;) {
+    if (length > maxBytes) throw tooLarge(maxBytes);
     if (length === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length + Math.max(GROWTH_STEP, buf.length >> 3));
+      const bigger = Buffer.allocUnsafe(
+        Math.min(buf.length + Math.max(GROWTH_STEP, buf.length >> 3), maxBytes + 1),
+      );
       buf.copy(bigger, 0, 0, length);
       buf = bigger;
     }
@@ -80,4 +94,11 @@ export async function readAll(handle: FileHandle, size: number): Promise<Buffer>
     if (bytesRead === 0) return buf.subarray(0, length);
     length += bytesRead;
   }
+}
+
+function tooLarge(maxBytes: number): RangeError {
+  return Object.assign(
+    new RangeError(`The file is larger than ${maxBytes} bytes, the most a store may hold`),
+    { code: "ERR_FS_FILE_TOO_LARGE" },
+  );
 }

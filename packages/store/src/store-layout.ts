@@ -9,7 +9,7 @@ import {
 import type { EntryView } from "./types";
 
 // Per member, STRIDE 32-bit fields in one array: byte offsets into the store file (which
-// readFile limits to 2 GiB, so every offset fits) or ABSENT, and flag bits.
+// readStoreFile limits to 2 GiB, so every offset fits) or ABSENT, and flag bits.
 const KEY_START = 0;
 const KEY_END = 1;
 const VALUE_END = 2;
@@ -34,9 +34,9 @@ export class StoreLayout {
    * An instance that lives as long as the class, and with it the class's object shape. V8 throws
    * away optimized code that expects a shape as soon as no object of that shape is left, so
    * without it every full garbage collection between two sweeps (a gateway runs many) would send
-   * the next scan back to unoptimized code and recompile it: about 8 % of a forced F1 sweep
-   * (median of 30, 111 → 95 ms, together with the other shape keepers). Built like every other
-   * instance, so that its shape is theirs.
+   * the next scan back to unoptimized code and recompile it: about 14 % of a forced F1 sweep
+   * (medians of 40, 108.8 → 93.3 ms, together with the other shape keepers). Built like every
+   * other instance, so that its shape is theirs.
    */
   static readonly shapeKeeper = new StoreLayout();
   count = 0;
