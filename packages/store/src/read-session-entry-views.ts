@@ -26,6 +26,11 @@ export class DistinctKeys {
     return this.lastOfFirst === null ? first : (this.lastOfFirst[first] as number);
   }
 
+  /** The effective view of every distinct key, in order of first occurrence. */
+  views(layout: StoreLayout, buf: Buffer): EntryView[] {
+    return Array.from(this.firsts, (_, k) => layout.view(buf, this.lastOf(k)));
+  }
+
   /** Copies each first occurrence's mark to the key's later occurrences. */
   spreadToDuplicates(marks: Uint8Array): void {
     const firstOf = this.firstOf;
@@ -68,7 +73,5 @@ export async function readSessionEntryViews(
   if (!file) return { entries: [], bytes: 0 };
   const { buf } = file;
   const layout = scanStoreLayout(buf, path);
-  const keys = distinctKeys(layout, buf);
-  const entries = Array.from(keys.firsts, (_, k) => layout.view(buf, keys.lastOf(k)));
-  return { entries, bytes: buf.length };
+  return { entries: distinctKeys(layout, buf).views(layout, buf), bytes: buf.length };
 }

@@ -130,7 +130,7 @@ function selectMembers(
   if (typeof select === "function") {
     isSelected = select;
   } else {
-    views = Array.from(keys.firsts, (_, k) => layout.view(buf, keys.lastOf(k)));
+    views = keys.views(layout, buf);
     const chosen = select.selectAll(views);
     isSelected = (view) => chosen.has(view.key);
   }
