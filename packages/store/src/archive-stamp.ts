@@ -1,9 +1,13 @@
 import type { ArchiveReason } from "./types";
 
 const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z$/;
+/** Every ArchiveReason, as it appears between dots in an archive name. */
+const REASONS: readonly ArchiveReason[] = ["deleted", "reset"];
+const REASON_MARKS = REASONS.map((reason) => `.${reason}.`);
 /** `<original>.<reason>.<stamp>`, optionally `.<n>` when that name was already taken. */
-const ARCHIVE_NAME =
-  /^(.+)\.(deleted|reset)\.(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z)(?:\.([1-9]\d{0,8}))?$/;
+const ARCHIVE_NAME = new RegExp(
+  `^(.+)\\.(${REASONS.join("|")})\\.(${STAMP.source.slice(1, -1)})(?:\\.([1-9]\\d{0,8}))?$`,
+);
 
 /** The parts of an archive file name. */
 export interface ArchiveFileName {
@@ -37,8 +41,8 @@ export function parseArchiveStamp(stamp: string): number | null {
 
 /** Splits `<original>.<reason>.<stamp>[.<n>]`; null for any other name or an invalid stamp. */
 export function parseArchiveFileName(fileName: string): ArchiveFileName | null {
-  // Directories hold mostly other names: these two checks are much cheaper than the pattern.
-  if (!fileName.includes(".deleted.") && !fileName.includes(".reset.")) return null;
+  // Directories hold mostly other names: a substring check is much cheaper than the pattern.
+  if (!REASON_MARKS.some((mark) => fileName.includes(mark))) return null;
   const match = ARCHIVE_NAME.exec(fileName);
   if (!match) return null;
   const [, originalName, reason, stamp, counter] = match;
