@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, truncate, writeFile } from "node:fs/promises";
+import { appendFile, type FileHandle, mkdir, open, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDir } from "../test/helpers/temp-dir";
@@ -45,46 +45,45 @@ describe("readAll", () => {
   const dir = useTempDir();
   const file = () => join(dir(), "f");
 
-  it("reads bytes appended after the stat, however many", async () => {
-    const first = Buffer.alloc(100_000, 0x61);
-    await writeFile(file(), first);
+  /** Writes `content` to a file, then runs `fn` with a handle opened on it (closed after). */
+  async function withHandle(content: Buffer, fn: (handle: FileHandle) => Promise<void>) {
+    await writeFile(file(), content);
     const handle = await open(file(), "r");
     try {
+      await fn(handle);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it("reads bytes appended after the stat, however many", async () => {
+    const first = Buffer.alloc(100_000, 0x61);
+    await withHandle(first, async (handle) => {
       // Grows by more than the spare byte and the first growth step together.
       const extra = Buffer.alloc(300_000, 0x62);
       await appendFile(file(), extra);
       const buf = await readAll(handle, first.length);
       expect(buf.equals(Buffer.concat([first, extra]))).toBe(true);
-    } finally {
-      await handle.close();
-    }
+    });
   });
 
   it("reads exactly maxBytes, and refuses a file that grew past them after the stat", async () => {
-    await writeFile(file(), Buffer.alloc(1_000, 0x61));
-    const handle = await open(file(), "r");
-    try {
+    await withHandle(Buffer.alloc(1_000, 0x61), async (handle) => {
       expect((await readAll(handle, 1_000, 1_000)).length).toBe(1_000);
       await appendFile(file(), "b");
       await expect(readAll(handle, 1_000, 1_000)).rejects.toMatchObject({
         code: "ERR_FS_FILE_TOO_LARGE",
       });
       await expect(readAll(handle, 1_001, 1_000)).rejects.toBeInstanceOf(RangeError);
-    } finally {
-      await handle.close();
-    }
+    });
   });
 
   it("returns only the bytes still there when the file shrank after the stat", async () => {
-    await writeFile(file(), Buffer.alloc(5_000, 0x61));
-    const handle = await open(file(), "r");
-    try {
+    await withHandle(Buffer.alloc(5_000, 0x61), async (handle) => {
       await truncate(file(), 1_234);
       const buf = await readAll(handle, 5_000);
       expect(buf.length).toBe(1_234);
       expect(buf.every((b) => b === 0x61)).toBe(true);
-    } finally {
-      await handle.close();
-    }
+    });
   });
 });
