@@ -21,6 +21,14 @@ const TRANSCRIPT_SUFFIX = ".jsonl";
 const PLAIN_NAME = /^(?!\.\.?$)[^/\\:]+$/;
 /** File system calls in flight at once: enough to keep libuv's thread pool busy, no more. */
 const PARALLEL = 16;
+/**
+ * Renames in flight at once. More than PARALLEL: a rename is two short calls (`link`, `unlink`),
+ * and with a deeper queue the thread pool never waits for the next request and the main thread
+ * takes many completions per wake-up (501 renames on the benchmark machine, median of 7 runs:
+ * 10.8 ms with 16 in flight, 8.2 with 64, 7.5 with 256). 64 keeps most of the gain while
+ * anything else the host runs on the thread pool waits behind at most 64 short calls.
+ */
+const RENAMES_IN_FLIGHT = 64;
 /** Up to this many candidates, one `lstat` each is cheaper than listing a large directory. */
 const LSTAT_LIMIT = 16;
 
@@ -101,7 +109,7 @@ export async function archiveSessionTranscriptsBatch(
   // Reported under the caller's store dir, naming the file that was actually renamed.
   const reported = (inside: Inside) => join(storeDir, inside.relativePath);
   if (params.dryRun) return found.map(reported);
-  const archives = await mapBounded(found, PARALLEL, (inside) =>
+  const archives = await mapBounded(found, RENAMES_IN_FLIGHT, (inside) =>
     renameWithoutOverwrite(inside.realPath, `${inside.realPath}.${params.reason}.${stamp}`),
   );
   return found.filter((_, index) => archives[index] !== null).map(reported);
