@@ -19,14 +19,19 @@ const LOWER_CASE_SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const TRANSCRIPT_SUFFIX = ".jsonl";
 /** No separator (nor a drive colon), not "." or "..": an entry of the store dir itself. */
 const PLAIN_NAME = /^(?!\.\.?$)[^/\\:]+$/;
-/** File system calls in flight at once: enough to keep libuv's thread pool busy, no more. */
+/**
+ * Checks in flight at once: the lstat probes of a few candidates, and the full path checks of
+ * those the directory listing cannot decide (links, subdirectories, paths elsewhere); both are
+ * few per batch.
+ */
 const PARALLEL = 16;
 /**
- * Renames in flight at once. More than PARALLEL: a rename is two short calls (`link`, `unlink`),
- * and with a deeper queue the thread pool never waits for the next request and the main thread
- * takes many completions per wake-up (501 renames on the benchmark machine, median of 7 runs:
- * 10.8 ms with 16 in flight, 8.2 with 64, 7.5 with 256). 64 keeps most of the gain while
- * anything else the host runs on the thread pool waits behind at most 64 short calls.
+ * Renames in flight at once: the one step of a batch with hundreds of calls. More than
+ * PARALLEL: a rename is two short calls (`link`, `unlink`), and with a deeper queue the thread
+ * pool never waits for the next request and the main thread takes many completions per wake-up
+ * (501 renames on the benchmark machine, median of 7 runs: 10.8 ms with 16 in flight, 8.2 with
+ * 64, 7.5 with 256). 64 keeps most of the gain while anything else the host runs on the thread
+ * pool waits behind at most 64 short calls.
  */
 const RENAMES_IN_FLIGHT = 64;
 /** Up to this many candidates, one `lstat` each is cheaper than listing a large directory. */
