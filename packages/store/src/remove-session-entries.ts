@@ -64,8 +64,9 @@ export async function removeSessionEntries(
         };
       }
 
-      // The surviving byte ranges are written straight from the buffer read, never copied (a
-      // large store keeps most of its bytes); a dry run only adds up their lengths.
+      // The surviving byte ranges are views of the buffer read, not a second copy of the store
+      // (a large store keeps most of its bytes; the writer copies 512 KiB at a time); a dry run
+      // only adds up their lengths.
       const kept = keptRangesOf(buf, layout, cut);
       let bytesAfter = 0;
       const chunks: Buffer[] = [];

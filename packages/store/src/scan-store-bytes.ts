@@ -275,7 +275,7 @@ export interface MemberOffsets {
 /**
  * The byte ranges of `buf` that survive cutting out the members at the indices in `remove`, as
  * flat `[start, end, start, end, ...]` pairs in file order (see spliceOutMembers for the rules).
- * Lets a caller size the result, or write the ranges with `writev`, without copying.
+ * Lets a caller size the result, or write the ranges, without building the result first.
  * Throws RangeError for an index that is not a member's.
  */
 export function keptRanges(

@@ -78,7 +78,7 @@ describe("writeFileAtomic", () => {
     expect(await tempFilesIn(dir())).toEqual([]);
   });
 
-  it("writes a list of chunks back to back, empty chunks and more than IOV_MAX included", async () => {
+  it("writes a list of chunks back to back, empty chunks and more than 1,024 of them included", async () => {
     const path = join(dir(), "sessions.json");
     const source = Buffer.from(Array.from({ length: 3_000 }, (_, i) => `${i},`).join(""));
     // Uneven chunks, some empty, views into one buffer as the store writes them.
@@ -99,6 +99,23 @@ describe("writeFileAtomic", () => {
     expect(await tempFilesIn(dir())).toEqual([]);
   });
 
+  it("writes chunks larger and smaller than its 512 KiB staging buffers byte for byte", async () => {
+    const path = join(dir(), "sessions.json");
+    // 2.7 MB of distinct lines, so that a misplaced byte range cannot match by accident.
+    const source = Buffer.from(Array.from({ length: 400_000 }, (_, i) => `${i}\n`).join(""));
+    expect(source.length).toBeGreaterThan(2 * 1024 * 1024);
+    // A chunk bigger than one staging buffer, one that ends exactly on a buffer boundary, many
+    // small ones straddling boundaries, and empty ones.
+    const cuts = [0, 700_000, 700_001, 1_048_576, 1_048_576, 1_100_000];
+    for (let at = 1_100_000; at < source.length; at += 4_099) cuts.push(at);
+    cuts.push(source.length);
+    const chunks = cuts.slice(1).map((end, i) => source.subarray(cuts[i], end));
+    await writeFileAtomic(path, chunks);
+    // An offset, not a 2.7 MB diff, when it fails.
+    expect(firstDifference(await readFile(path), source)).toBe(-1);
+    expect(await tempFilesIn(dir())).toEqual([]);
+  });
+
   it("writes an empty file from no chunks", async () => {
     const path = join(dir(), "empty.json");
     await writeFileAtomic(path, []);
@@ -106,3 +123,11 @@ describe("writeFileAtomic", () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });
+
+/** The offset of the first byte where `a` and `b` differ (or where one ends), -1 if equal. */
+function firstDifference(a: Buffer, b: Buffer): number {
+  if (a.equals(b)) return -1;
+  let at = 0;
+  while (at < a.length && at < b.length && a[at] === b[at]) at++;
+  return at;
+}
