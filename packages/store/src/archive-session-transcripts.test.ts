@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -238,6 +239,28 @@ describe("archiveSessionTranscriptsBatch", () => {
       );
     },
   );
+
+  it("lets the event loop run between renames of a large batch", async () => {
+    const { sessions, expected } = await sessionsWithTranscripts(3_000, 1);
+    const first = join(dir(), "s0.jsonl");
+    const last = join(dir(), "s2999.jsonl");
+    // A ticker that looks at the directory whenever the event loop gets a turn. 6,000 link and
+    // unlink calls cannot all finish within one slice, so a batch that yields between slices lets
+    // some tick see the first transcript archived and the last one not yet; one that renames
+    // everything in one go never does.
+    let midBatchTicks = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      if (!existsSync(first) && existsSync(last)) midBatchTicks++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const archived = await batch(sessions);
+    running = false;
+    expect(archived).toEqual(expected);
+    expect(midBatchTicks).toBeGreaterThan(0);
+  });
 
   it("gives each of many colliding transcripts its own counter suffix", async () => {
     const { sessions, expected } = await sessionsWithTranscripts(40, 1);

@@ -1,5 +1,6 @@
 import { lstat, realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { performance } from "node:perf_hooks";
 import { formatArchiveStamp } from "./archive-stamp";
 import { mapBounded } from "./map-bounded";
 import {
@@ -26,14 +27,11 @@ const PLAIN_NAME = /^(?!\.\.?$)[^/\\:]+$/;
  */
 const PARALLEL = 16;
 /**
- * Renames in flight at once: the one step of a batch with hundreds of calls. More than
- * PARALLEL: a rename is two short calls (`link`, `unlink`), and with a deeper queue the thread
- * pool never waits for the next request and the main thread takes many completions per wake-up
- * (501 renames on the benchmark machine, median of 7 runs: 10.8 ms with 16 in flight, 8.2 with
- * 64, 7.5 with 256). 64 keeps most of the gain while anything else the host runs on the thread
- * pool waits behind at most 64 short calls.
+ * The longest the renames of a batch run without yielding to the event loop, in ms: each rename
+ * is two synchronous calls (see renameWithoutOverwrite), and the host's timers and I/O must not
+ * wait for hundreds of them. Only a call already under way when the time is up can exceed it.
  */
-const RENAMES_IN_FLIGHT = 64;
+const RENAME_SLICE_MS = 1;
 /** Up to this many candidates, one `lstat` each is cheaper than listing a large directory. */
 const LSTAT_LIMIT = 16;
 
@@ -114,9 +112,17 @@ export async function archiveSessionTranscriptsBatch(
   // Reported under the caller's store dir, naming the file that was actually renamed.
   const reported = (inside: Inside) => join(storeDir, inside.relativePath);
   if (params.dryRun) return found.map(reported);
-  const archives = await mapBounded(found, RENAMES_IN_FLIGHT, (inside) =>
-    renameWithoutOverwrite(inside.realPath, `${inside.realPath}.${params.reason}.${stamp}`),
-  );
+  const archives: (string | null)[] = [];
+  let sliceStart = performance.now();
+  for (const inside of found) {
+    if (performance.now() - sliceStart >= RENAME_SLICE_MS) {
+      await new Promise((resume) => setImmediate(resume));
+      sliceStart = performance.now();
+    }
+    archives.push(
+      renameWithoutOverwrite(inside.realPath, `${inside.realPath}.${params.reason}.${stamp}`),
+    );
+  }
   return found.filter((_, index) => archives[index] !== null).map(reported);
 }
 
