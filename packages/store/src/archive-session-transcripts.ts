@@ -73,8 +73,9 @@ export async function archiveSessionTranscripts(
 /**
  * {@link archiveSessionTranscripts} for many sessions of one store at once: the store dir is
  * resolved, the stamp formatted and the dir listed once, and only transcripts that exist are
- * checked and renamed (several at a time). Returns the original paths archived (dry run: that
- * would be), each once, in session order; throws only for a bad `nowMs`.
+ * checked (several at a time) and renamed (for at most ~1 ms between two event-loop turns).
+ * Returns the original paths archived (dry run: that would be), each once, in session order;
+ * throws only for a bad `nowMs`.
  */
 export async function archiveSessionTranscriptsBatch(
   params: ArchiveSessionTranscriptsBatchParams,
