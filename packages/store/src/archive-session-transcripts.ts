@@ -113,18 +113,17 @@ export async function archiveSessionTranscriptsBatch(
   // Reported under the caller's store dir, naming the file that was actually renamed.
   const reported = (inside: Inside) => join(storeDir, inside.relativePath);
   if (params.dryRun) return found.map(reported);
-  const archives: (string | null)[] = [];
+  const archived: string[] = [];
   let sliceStart = performance.now();
   for (const inside of found) {
     if (performance.now() - sliceStart >= RENAME_SLICE_MS) {
       await new Promise((resume) => setImmediate(resume));
       sliceStart = performance.now();
     }
-    archives.push(
-      renameWithoutOverwrite(inside.realPath, `${inside.realPath}.${params.reason}.${stamp}`),
-    );
+    const target = `${inside.realPath}.${params.reason}.${stamp}`;
+    if (renameWithoutOverwrite(inside.realPath, target) !== null) archived.push(reported(inside));
   }
-  return found.filter((_, index) => archives[index] !== null).map(reported);
+  return archived;
 }
 
 /**

@@ -92,10 +92,9 @@ async function writeChunks(handle: FileHandle, chunks: readonly Uint8Array[]): P
   for (const chunk of chunks) total += chunk.byteLength;
   if (total === 0) return;
   const size = Math.min(total, STAGE_BYTES);
-  const stages = [Buffer.allocUnsafe(size)];
-  if (total > size) stages.push(Buffer.allocUnsafe(size));
-  let current = 0;
-  let stage = stages[0] as Buffer;
+  let stage = Buffer.allocUnsafe(size);
+  // The buffer filled next; the same one when everything fits in one.
+  let spare = total > size ? Buffer.allocUnsafe(size) : stage;
   let filled = 0;
   // The write of the other stage, awaited before that stage is filled again. Marked as handled
   // at once: while a stage fills nobody awaits it, and a failed write must not be reported as an
@@ -105,8 +104,7 @@ async function writeChunks(handle: FileHandle, chunks: readonly Uint8Array[]): P
     await inFlight;
     inFlight = writeAll(handle, stage, filled);
     inFlight.catch(() => undefined);
-    current = (current + 1) % stages.length;
-    stage = stages[current] as Buffer;
+    [stage, spare] = [spare, stage];
     filled = 0;
   };
   for (const chunk of chunks) {
