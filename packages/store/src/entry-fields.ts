@@ -76,14 +76,16 @@ export class EntryFields {
   }
 
   /**
-   * Appends the member whose key is the string token at [keyStart, keyEnd) and whose value ends
-   * at `valueEnd` to `layout`, with the view fields recorded since the last reset.
+   * Appends the member whose key is the string token at [keyStart, keyEnd) (`keyHash`: see
+   * StoreLayout.add) and whose value ends at `valueEnd` to `layout`, with the view fields
+   * recorded since the last reset.
    */
   addTo(
     layout: StoreLayout,
     keyStart: number,
     keyEnd: number,
     keyEscaped: boolean,
+    keyHash: number,
     valueEnd: number,
   ): void {
     const hasId = this.idStart >= 0;
@@ -96,6 +98,7 @@ export class EntryFields {
     layout.add(
       keyStart,
       keyEnd,
+      keyHash,
       valueEnd,
       flags,
       hasId ? this.idStart : ABSENT,

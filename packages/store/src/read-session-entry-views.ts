@@ -41,8 +41,8 @@ export class DistinctKeys {
 
 /**
  * The distinct keys of `layout` (scanned from `buf`), in order of first occurrence; the last
- * occurrence of a key is its effective entry. Costs one pass over the key bytes and no strings
- * when keys are distinct.
+ * occurrence of a key is its effective entry. When keys are distinct this costs one pass over
+ * the key hashes the scan took, and no strings.
  */
 export function distinctKeys(layout: StoreLayout, buf: Buffer): DistinctKeys {
   const firstOf = layout.firstOccurrences(buf);

@@ -19,7 +19,7 @@ import {
   unexpected,
   wordsOf,
 } from "./json-skip";
-import { StoreLayout } from "./store-layout";
+import { asciiHash, NO_KEY_HASH, StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
 /** One top-level member of a store file, located by byte offsets. */
@@ -85,11 +85,12 @@ export function scanStoreLayout(buf: Buffer, path: string): StoreLayout {
       let keyEnd = skipString(buf, words, shift, pos, path);
       const keyEscaped = keyEnd < 0;
       if (keyEscaped) keyEnd = -keyEnd;
+      const keyHash = keyEscaped ? NO_KEY_HASH : asciiHash(buf, keyStart + 1, keyEnd - 1);
       pos = skipWhitespace(buf, words, shift, keyEnd);
       if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
       fields.reset();
       pos = scanValue(buf, words, shift, skipWhitespace(buf, words, shift, pos + 1), path);
-      fields.addTo(layout, keyStart, keyEnd, keyEscaped, pos);
+      fields.addTo(layout, keyStart, keyEnd, keyEscaped, keyHash, pos);
       pos = skipWhitespace(buf, words, shift, pos);
       if (buf[pos] === 0x2c) pos = skipWhitespace(buf, words, shift, pos + 1);
       else if (buf[pos] === 0x7d) pos++;

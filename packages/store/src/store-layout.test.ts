@@ -59,6 +59,22 @@ describe("StoreLayout.firstOccurrences", () => {
     expect(firsts(raw)).toEqual(expectedFirsts(raw));
   });
 
+  it("compares every key decoded when only the last keys are not plain ASCII", () => {
+    // Hashes are taken during the scan; a key without one, however late, must switch the whole
+    // comparison to decoded text: 0xff and 0xfe both decode to U+FFFD.
+    const plain = Array.from({ length: 2_000 }, (_, i) => `"agent:main:chat:${i}": ${i}`);
+    const raw = Buffer.concat([
+      Buffer.from(`{${plain.join(",\n")},\n"`),
+      Buffer.from([0xff]),
+      Buffer.from('": 1,\n"'),
+      Buffer.from([0xfe]),
+      Buffer.from('": 2,\n"agent:main:chat:7": 3}'),
+    ]);
+    const result = firsts(raw);
+    expect(result.slice(-3)).toEqual([2_000, 2_000, 7]);
+    expect(result).toEqual(expectedFirsts(raw));
+  });
+
   it("agrees with decoded-key grouping on a store with random duplicates", () => {
     const parts: string[] = [];
     let seed = 7;

@@ -20,7 +20,12 @@ const FILE_END = 6;
 const UPDATED_START = 7;
 const UPDATED_END = 8;
 const FLAGS = 9;
-const STRIDE = 10;
+/** The key's asciiHash, taken while the scan had its bytes at hand; NO_KEY_HASH if it has none. */
+const KEY_HASH = 10;
+const STRIDE = 11;
+
+/** The KEY_HASH of a key that asciiHash cannot hash: escaped, or not plain ASCII. */
+export const NO_KEY_HASH = -1;
 
 /**
  * Where the members of a scanned store file are: offsets of each member's key, value end and
@@ -42,10 +47,14 @@ export class StoreLayout {
   count = 0;
   private data = new Uint32Array(256 * STRIDE);
 
-  /** Appends a member; the view-field offsets are ABSENT when the entry lacks the field. */
+  /**
+   * Appends a member; the view-field offsets are ABSENT when the entry lacks the field, and
+   * `keyHash` is asciiHash of the key's bytes between its quotes, or NO_KEY_HASH.
+   */
   add(
     keyStart: number,
     keyEnd: number,
+    keyHash: number,
     valueEnd: number,
     flags: number,
     idStart: number,
@@ -72,6 +81,7 @@ export class StoreLayout {
     data[at + UPDATED_START] = updatedStart;
     data[at + UPDATED_END] = updatedEnd;
     data[at + FLAGS] = flags;
+    data[at + KEY_HASH] = keyHash;
     this.count++;
   }
 
@@ -141,19 +151,10 @@ export class StoreLayout {
     if (count < 2) return null;
     const hashes = new Int32Array(count);
     for (let i = 0; i < count; i++) {
-      const at = i * STRIDE;
-      const flags = this.data[at + FLAGS] as number;
-      const hash =
-        (flags & KEY_ESCAPED) !== 0
-          ? -1
-          : asciiHash(
-              buf,
-              (this.data[at + KEY_START] as number) + 1,
-              (this.data[at + KEY_END] as number) - 1,
-            );
+      const hash = (this.data[i * STRIDE + KEY_HASH] as number) | 0;
       // Escapes and non-ASCII bytes (where different bytes may decode to the same text, e.g.
       // invalid UTF-8 to U+FFFD) are rare: then every key is compared decoded.
-      if (hash < 0) return this.firstOccurrencesByText(buf);
+      if (hash === NO_KEY_HASH) return this.firstOccurrencesByText(buf);
       hashes[i] = hash;
     }
     // Open addressing on the byte hashes; equal plain-ASCII bytes are equal keys.
@@ -218,10 +219,12 @@ export function identity(count: number): Int32Array {
 }
 
 /**
- * A 31-bit hash of the bytes [start, end), or -1 if any of them is not ASCII. Four bytes per
- * step: keys are long (OpenClaw's run keys are ~90 bytes) and there is one per entry.
+ * A 31-bit hash of the bytes [start, end), or NO_KEY_HASH if any of them is not ASCII. Four
+ * bytes per step: keys are long (OpenClaw's run keys are ~90 bytes) and there is one per entry.
+ * The scanner hashes each key right after passing it, while its bytes are still in the CPU's
+ * cache: hashing all keys in a second pass over a 13 MB store took ~3 ms, in the scan ~0.8 ms.
  */
-function asciiHash(buf: Buffer, start: number, end: number): number {
+export function asciiHash(buf: Buffer, start: number, end: number): number {
   let hash = (end - start) ^ 0x811c9dc5;
   let high = 0;
   let i = start;
@@ -240,7 +243,7 @@ function asciiHash(buf: Buffer, start: number, end: number): number {
     high |= byte;
     hash = Math.imul(hash ^ byte, 0x01000193);
   }
-  if ((high & 0x80808080) !== 0) return -1;
+  if ((high & 0x80808080) !== 0) return NO_KEY_HASH;
   hash ^= hash >>> 16;
   return hash >>> 1;
 }
