@@ -21,7 +21,8 @@ export interface RemainingReferences {
  * Archives the transcripts of removed sessions that no remaining entry references — by sessionId
  * (a base cron key sharing the run's sessionId protects its transcript) or by naming one of the
  * session's transcript paths in its `sessionFile` — all in one store batch: the store dir is
- * listed once instead of probing every session. A failure is logged and reported, never thrown.
+ * listed once instead of probing every session, and only sessions with a transcript in it are
+ * checked against the remaining references. A failure is logged and reported, never thrown.
  */
 export async function archiveRemovedTranscripts(
   removed: readonly EntryView[],
@@ -30,11 +31,9 @@ export async function archiveRemovedTranscripts(
 ): Promise<ArchiveOutcome> {
   // A run removed under several keys names its transcript several times: the batch archives
   // (and reports) each file once.
-  const unreferenced = removed.filter(
-    (view): view is EntryView & TranscriptSession =>
-      !!view.sessionId && !remaining.sessionIds.has(view.sessionId),
+  const sessions = removed.filter(
+    (view): view is EntryView & TranscriptSession => !!view.sessionId,
   );
-  const sessions = withoutFilesStillNamed(unreferenced, remaining.sessionFiles, context.storePath);
   if (sessions.length === 0) return { paths: [] };
   try {
     const paths = await archiveSessionTranscriptsBatch({
@@ -43,6 +42,7 @@ export async function archiveRemovedTranscripts(
       reason: "deleted",
       nowMs: context.nowMs,
       dryRun: context.dryRun,
+      stillInUse: stillReferenced(remaining, context.storePath),
     });
     return { paths };
   } catch (error) {
@@ -55,44 +55,46 @@ export async function archiveRemovedTranscripts(
 }
 
 /**
- * Drops every session one of whose transcript paths (its `sessionFile`, `<sessionId>.jsonl`),
- * resolved against the store dir, is also named by a remaining entry's `sessionFile`. Paths are
- * compared as written and resolved, not through symlinks. Only a session sharing a file name
- * with a remaining `sessionFile` has its paths resolved, and `<sessionId>.jsonl` is looked up by
- * its stem without building the name: a removal pass hands over thousands of sessions, and
- * resolving (or even concatenating) every path costs more than the archiving itself.
+ * Whether a remaining entry references a session: shares its sessionId, names one of its
+ * transcript paths (its `sessionFile`, `<sessionId>.jsonl`), resolved against the store dir, in
+ * its own `sessionFile`, or has the sessionId whose default transcript `<id>.jsonl` in the store
+ * dir the session's `sessionFile` names. Paths are compared as written and resolved, not through
+ * symlinks. The batch asks only for sessions with a transcript to archive (a few hundred of a
+ * removal's thousands), so the remaining sessionFiles are indexed by file name on the first
+ * question that needs them, and only paths sharing a file name are resolved.
  */
-function withoutFilesStillNamed<T extends TranscriptSession>(
-  sessions: T[],
-  remainingFiles: ReadonlySet<string> | undefined,
+function stillReferenced(
+  remaining: RemainingReferences,
   storePath: string,
-): T[] {
-  if (sessions.length === 0 || !remainingFiles || remainingFiles.size === 0) return sessions;
-  // Remaining sessionFiles by file name, and those named `<stem>.jsonl` also by stem.
-  const remainingByName = new Map<string, string[]>();
-  const remainingByStem = new Map<string, string[]>();
-  for (const file of remainingFiles) {
-    const name = fileName(file);
-    addTo(remainingByName, name, file);
-    if (name.length > TRANSCRIPT_SUFFIX.length && name.endsWith(TRANSCRIPT_SUFFIX)) {
-      addTo(remainingByStem, name.slice(0, -TRANSCRIPT_SUFFIX.length), file);
-    }
-  }
+): (session: TranscriptSession) => boolean {
+  let byName: Map<string, string[]> | undefined;
   let storeDir: string | undefined;
-  // Only called for the rare session that shares a file name with a remaining sessionFile.
-  const namedBy = (sameName: readonly string[], candidate: string): boolean => {
+  const named = (candidate: string): boolean => {
+    if (byName === undefined) {
+      byName = new Map();
+      for (const file of remaining.sessionFiles ?? []) addTo(byName, fileName(file), file);
+    }
+    const sameName = byName.get(fileName(candidate));
+    if (sameName === undefined) return false;
     storeDir ??= dirname(resolve(storePath));
     const target = resolve(storeDir, candidate);
     return sameName.some((file) => resolve(storeDir as string, file) === target);
   };
-  return sessions.filter((session) => {
-    const { sessionId, sessionFile } = session;
-    const byStem = remainingByStem.get(sessionId);
-    if (byStem && namedBy(byStem, `${sessionId}${TRANSCRIPT_SUFFIX}`)) return false;
-    if (sessionFile === undefined || sessionFile === "") return true;
-    const byName = remainingByName.get(fileName(sessionFile));
-    return !(byName && namedBy(byName, sessionFile));
-  });
+  // A sessionFile naming `<id>.jsonl` in the store dir, where a remaining entry has sessionId <id>.
+  const isDefaultOfRemaining = (sessionFile: string): boolean => {
+    const name = fileName(sessionFile);
+    if (!name.endsWith(TRANSCRIPT_SUFFIX)) return false;
+    if (!remaining.sessionIds.has(name.slice(0, -TRANSCRIPT_SUFFIX.length))) return false;
+    storeDir ??= dirname(resolve(storePath));
+    return resolve(storeDir, sessionFile) === resolve(storeDir, name);
+  };
+  return ({ sessionId, sessionFile }) => {
+    if (remaining.sessionIds.has(sessionId)) return true;
+    const hasFile = sessionFile !== undefined && sessionFile !== "";
+    if (hasFile && isDefaultOfRemaining(sessionFile)) return true;
+    if (remaining.sessionFiles === undefined || remaining.sessionFiles.size === 0) return false;
+    return named(`${sessionId}${TRANSCRIPT_SUFFIX}`) || (hasFile && named(sessionFile));
+  };
 }
 
 const TRANSCRIPT_SUFFIX = ".jsonl";

@@ -162,6 +162,7 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   let removal: Awaited<ReturnType<typeof removeByPlan>>;
   try {
     removal = await removeByPlan({ backend, storePath, policy, nowMs, dryRun, log });
+    checkBackendOutcome(removal.outcome, backend.name);
   } catch (error) {
     result.error = reaperErrorInfo(error);
     log.warn(
@@ -240,6 +241,32 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   finish();
   logOutcome(log, result, backend.name);
   return result;
+}
+
+/**
+ * Throws a TypeError when a backend's removal result lacks what the rest of the sweep relies on:
+ * the removed views, and the remaining references that keep transcripts from being archived.
+ */
+function checkBackendOutcome(outcome: BackendRemoveResult, backend: string): void {
+  let missing: string | null = null;
+  if (!Array.isArray(outcome?.removed)) missing = "`removed` array";
+  else if (!isStringSet(outcome.remainingSessionIds)) missing = "`remainingSessionIds` set";
+  else if (
+    outcome.remainingSessionFiles !== undefined &&
+    !isStringSet(outcome.remainingSessionFiles)
+  ) {
+    missing = "`remainingSessionFiles` set (it may be left out)";
+  }
+  if (missing !== null) {
+    throw new TypeError(
+      `Session store backend "${backend}" broke its contract: its removal result has no ${missing}`,
+    );
+  }
+}
+
+function isStringSet(value: unknown): boolean {
+  const set = value as Partial<ReadonlySet<string>> | null | undefined;
+  return typeof set?.has === "function" && typeof set[Symbol.iterator] === "function";
 }
 
 /** Deletes the store dir's archives older than the retention; failures are logged and returned. */

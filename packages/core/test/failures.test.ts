@@ -148,6 +148,9 @@ describe("bad input and broken backends", () => {
     const result = await createReaper({ backend: broken }).sweep(t.storePath, { nowMs: NOW });
     expect(result.swept).toBe(false);
     expect(result.error?.code).toBe("SWEEP_FAILED");
+    expect(result.error?.message).toBe(
+      'Session store backend "broken" broke its contract: its removal result has no `remainingSessionIds` set',
+    );
     expect(await t.readBytes()).toEqual(before);
     expect((await readdir(t.dir)).sort()).toEqual(["s.jsonl", "sessions.json"]);
   });

@@ -1,5 +1,15 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -145,6 +155,33 @@ describe("sweepCronRunSessions on a real store", () => {
     const result = await sweep({ force: true });
     expect(result).toMatchObject({ pruned: 3, archived: 1, archivedPaths: [c] });
     expect([existsSync(a), existsSync(b), existsSync(c)]).toEqual([true, true, false]);
+  });
+
+  it("keeps a remaining entry's default transcript that a removed entry names as its sessionFile", async () => {
+    await t.write({
+      "agent:main:cron:j:run:a": entry("run-a", NOW - 30 * HOUR, { sessionFile: "keep.jsonl" }),
+      "agent:main:cron:j:run:b": entry("run-b", NOW - 30 * HOUR, { sessionFile: "./kept.jsonl" }),
+      "agent:main:cron:j:run:c": entry("run-c", NOW - 30 * HOUR, { sessionFile: "sub/kept.jsonl" }),
+      // Entries that stay, with no sessionFile: their transcripts are <sessionId>.jsonl.
+      "agent:main:chat:1": entry("keep", NOW),
+      "agent:main:chat:2": entry("kept", NOW),
+    });
+    const keep = await t.file("keep.jsonl");
+    const kept = await t.file("kept.jsonl");
+    // run-a still shares a transcript with an entry that stays: all of run-a's stay, as when a
+    // remaining entry names one of them in its sessionFile.
+    const runA = await t.file("run-a.jsonl");
+    // Same file name in a subdirectory: not the remaining entry's transcript.
+    await mkdir(join(t.dir, "sub"));
+    const other = await t.file("sub/kept.jsonl");
+    const result = await sweep();
+    expect(result).toMatchObject({ pruned: 3, archived: 1, archivedPaths: [other] });
+    expect([existsSync(keep), existsSync(kept), existsSync(runA), existsSync(other)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("throttles for 5 min per store path, independently, and force bypasses it", async () => {

@@ -114,13 +114,18 @@ describe("archiveSessionTranscripts", () => {
 describe("archiveSessionTranscriptsBatch", () => {
   const dir = useTempDir();
   const storePath = () => join(dir(), "sessions.json");
-  const batch = (sessions: TranscriptSession[], dryRun = false) =>
+  const batch = (
+    sessions: TranscriptSession[],
+    dryRun = false,
+    stillInUse?: (session: TranscriptSession) => boolean,
+  ) =>
     archiveSessionTranscriptsBatch({
       storePath: storePath(),
       sessions,
       reason: "deleted",
       nowMs: NOW,
       dryRun,
+      ...(stillInUse ? { stillInUse } : {}),
     });
   /** `count` sessions s0..s<count-1>, of which every `every`-th has a transcript. */
   async function sessionsWithTranscripts(count: number, every: number) {
@@ -175,6 +180,61 @@ describe("archiveSessionTranscriptsBatch", () => {
     expect((await readdir(dir())).sort()).toEqual(
       [`b.jsonl.deleted.${STAMP}`, `shared.jsonl.deleted.${STAMP}`].sort(),
     );
+  });
+
+  it.each([
+    ["a few sessions (lstat per name)", 0],
+    ["many sessions (one directory listing)", 100],
+  ])(
+    "with %s, asks stillInUse once per session with a transcript and keeps what it reports",
+    async (_label, padding) => {
+      await writeFile(join(dir(), "a.jsonl"), "a");
+      await writeFile(join(dir(), "c.jsonl"), "c");
+      await writeFile(join(dir(), "c-topic.jsonl"), "c topic");
+      await writeFile(join(dir(), "d.jsonl"), "d");
+      await writeFile(join(dir(), "real.jsonl"), "real");
+      await symlink(join(dir(), "real.jsonl"), join(dir(), "link.jsonl"));
+      const sessions: TranscriptSession[] = [
+        { sessionId: "a" },
+        { sessionId: "b" }, // no transcript: never asked
+        { sessionId: "c", sessionFile: "c-topic.jsonl" }, // in use: both files stay
+        { sessionId: "d", sessionFile: "c.jsonl" }, // c.jsonl is also c's: it stays
+        { sessionId: "e", sessionFile: "link.jsonl" }, // asked before the link is followed
+        { sessionId: "bad/id", sessionFile: "a.jsonl" }, // unsafe: never asked
+        ...Array.from({ length: padding }, (_, i) => ({ sessionId: `missing-${i}` })),
+      ];
+      const asked: TranscriptSession[] = [];
+      const stillInUse = (session: TranscriptSession) => {
+        asked.push(session);
+        return session.sessionId === "c";
+      };
+      const expected = [join(dir(), "a.jsonl"), join(dir(), "d.jsonl"), join(dir(), "real.jsonl")];
+      expect(await batch(sessions, true, stillInUse)).toEqual(expected);
+      expect(asked).toEqual([sessions[0], sessions[2], sessions[3], sessions[4]]);
+      asked.length = 0;
+      expect(await batch(sessions, false, stillInUse)).toEqual(expected);
+      expect(asked).toEqual([sessions[0], sessions[2], sessions[3], sessions[4]]);
+      expect((await readdir(dir())).sort()).toEqual(
+        [
+          "c-topic.jsonl",
+          "c.jsonl",
+          "link.jsonl",
+          ...["a", "d", "real"].map((name) => `${name}.jsonl.deleted.${STAMP}`),
+        ].sort(),
+      );
+    },
+  );
+
+  it("renames nothing when stillInUse throws, and rejects with its error", async () => {
+    await writeFile(join(dir(), "a.jsonl"), "a");
+    await writeFile(join(dir(), "b.jsonl"), "b");
+    const failure = new Error("no answer");
+    const archived = batch([{ sessionId: "a" }, { sessionId: "b" }], false, (session) => {
+      if (session.sessionId === "b") throw failure;
+      return false;
+    });
+    await expect(archived).rejects.toBe(failure);
+    expect((await readdir(dir())).sort()).toEqual(["a.jsonl", "b.jsonl"]);
   });
 
   // Few sessions are probed with one lstat per name, many with one directory listing: both must

@@ -51,12 +51,19 @@ export interface ArchiveSessionTranscriptsBatchParams {
   nowMs?: number;
   /** Report what would be archived without renaming anything. */
   dryRun?: boolean;
+  /**
+   * Asked once for each session that has a transcript to archive (and only for those), before
+   * anything is renamed; `true` leaves every transcript of that session where it is, even one
+   * that another session names too (e.g. an entry that stays still uses the session). What it
+   * throws, the batch throws.
+   */
+  stillInUse?: (session: TranscriptSession) => boolean;
 }
 
 /** What to archive: one session's transcripts, located from its store entry. */
 export interface ArchiveSessionTranscriptsParams
   extends TranscriptSession,
-    Omit<ArchiveSessionTranscriptsBatchParams, "sessions"> {}
+    Omit<ArchiveSessionTranscriptsBatchParams, "sessions" | "stillInUse"> {}
 
 /**
  * Renames a session's transcripts to `<file>.<reason>.<stamp>` (SPEC §1.4), never overwriting an
@@ -82,7 +89,7 @@ export async function archiveSessionTranscriptsBatch(
 ): Promise<string[]> {
   const stamp = formatArchiveStamp(params.nowMs ?? Date.now());
   const storeDir = dirname(resolve(params.storePath));
-  const candidates = candidatePaths(params.sessions, storeDir);
+  const { candidates, owners } = candidatePaths(params.sessions, storeDir);
   if (candidates.length === 0) return [];
   const realStoreDir = await realpath(storeDir).catch(() => null);
   if (realStoreDir === null) return [];
@@ -90,6 +97,9 @@ export async function archiveSessionTranscriptsBatch(
   // Candidates named directly in the store dir (nearly all) are looked up in one listing.
   const probe = await probeStoreDir(realStoreDir, candidates);
   const resolved = candidates.map((candidate) => locate(candidate, probe, realStoreDir));
+  const verdicts = params.stillInUse
+    ? askSessionsInUse(resolved, owners, params.sessions, params.stillInUse)
+    : null;
   // Links, subdirectories and paths elsewhere get the full check, a few at a time.
   const toCheck: number[] = [];
   resolved.forEach((inside, index) => {
@@ -102,8 +112,14 @@ export async function archiveSessionTranscriptsBatch(
     );
   });
 
-  // A transcript named by several sessions or candidates is archived once, for the first.
+  // A transcript named by several sessions or candidates is archived once, for the first; one
+  // that a session still in use names stays, whichever other session names it too.
   const seen = new Set<string>();
+  const isKept = (index: number) =>
+    verdicts !== null && verdicts[owners[index] as number] === IN_USE;
+  resolved.forEach((inside, index) => {
+    if (inside !== null && inside !== FULL_CHECK && isKept(index)) seen.add(inside.realPath);
+  });
   const found: Inside[] = [];
   for (const inside of resolved) {
     if (inside === null || inside === FULL_CHECK || seen.has(inside.realPath)) continue;
@@ -141,10 +157,18 @@ interface Inside {
   relativePath: string;
 }
 
-/** Per session with a safe sessionId: its `sessionFile` (if any), then `<sessionId>.jsonl`. */
-function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string): Candidate[] {
+/**
+ * Per session with a safe sessionId: its `sessionFile` (if any), then `<sessionId>.jsonl`; and
+ * for each candidate, the index of its session in `sessions`.
+ */
+function candidatePaths(
+  sessions: readonly TranscriptSession[],
+  storeDir: string,
+): { candidates: Candidate[]; owners: number[] } {
   const candidates: Candidate[] = [];
-  for (const { sessionId, sessionFile } of sessions) {
+  const owners: number[] = [];
+  for (let index = 0; index < sessions.length; index++) {
+    const { sessionId, sessionFile } = sessions[index] as TranscriptSession;
     // An unsafe sessionId disqualifies the whole session, its sessionFile included.
     if (typeof sessionId !== "string") continue;
     const lowerCase = LOWER_CASE_SESSION_ID.test(sessionId);
@@ -156,11 +180,36 @@ function candidatePaths(sessions: readonly TranscriptSession[], storeDir: string
       !isDefaultFileName(sessionFile, sessionId)
     ) {
       candidates.push(sessionFileCandidate(sessionFile, storeDir));
+      owners.push(index);
     }
     // A safe sessionId has no separator and no leading dot: it needs no path arithmetic.
     candidates.push({ stem: sessionId, mayFold: !lowerCase });
+    owners.push(index);
   }
-  return candidates;
+  return { candidates, owners };
+}
+
+const IN_USE = 1;
+const FREE = 2;
+
+/**
+ * Asks `stillInUse` about each session with a candidate that may be archived (found, or left to
+ * the full check), once, in session order, and about no other. Returns the answers per session
+ * index: IN_USE, FREE, or 0 for a session not asked.
+ */
+function askSessionsInUse(
+  resolved: readonly (Inside | null | typeof FULL_CHECK)[],
+  owners: readonly number[],
+  sessions: readonly TranscriptSession[],
+  stillInUse: (session: TranscriptSession) => boolean,
+): Uint8Array {
+  const verdicts = new Uint8Array(sessions.length);
+  resolved.forEach((inside, index) => {
+    const owner = owners[index] as number;
+    if (inside === null || verdicts[owner] !== 0) return;
+    verdicts[owner] = stillInUse(sessions[owner] as TranscriptSession) ? IN_USE : FREE;
+  });
+  return verdicts;
 }
 
 /** True when `sessionFile` is exactly `<sessionId>.jsonl`, which the sessionId candidate covers. */
