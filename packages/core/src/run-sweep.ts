@@ -248,18 +248,18 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
  * the removed views, and the remaining references that keep transcripts from being archived.
  */
 function checkBackendOutcome(outcome: BackendRemoveResult, backend: string): void {
-  let missing: string | null = null;
-  if (!Array.isArray(outcome?.removed)) missing = "`removed` array";
-  else if (!isStringSet(outcome.remainingSessionIds)) missing = "`remainingSessionIds` set";
+  let problem: string | null = null;
+  if (!Array.isArray(outcome?.removed)) problem = "no `removed` array";
+  else if (!isStringSet(outcome.remainingSessionIds)) problem = "no `remainingSessionIds` set";
   else if (
     outcome.remainingSessionFiles !== undefined &&
     !isStringSet(outcome.remainingSessionFiles)
   ) {
-    missing = "`remainingSessionFiles` set (it may be left out)";
+    problem = "a `remainingSessionFiles` that is not a set (leave it out, or give a set)";
   }
-  if (missing !== null) {
+  if (problem !== null) {
     throw new TypeError(
-      `Session store backend "${backend}" broke its contract: its removal result has no ${missing}`,
+      `Session store backend "${backend}" broke its contract: its removal result has ${problem}`,
     );
   }
 }

@@ -153,5 +153,23 @@ describe("bad input and broken backends", () => {
     );
     expect(await t.readBytes()).toEqual(before);
     expect((await readdir(t.dir)).sort()).toEqual(["s.jsonl", "sessions.json"]);
+
+    // An array where a set belongs is no set: `has` is what protects the transcripts.
+    const arrays: SessionStoreBackend = {
+      name: "arrays",
+      removeEntries: async () =>
+        ({
+          removed: [{ key: "agent:main:cron:j:run:r", sessionId: "s" }],
+          remainingSessionIds: new Set(["c"]),
+          remainingSessionFiles: ["s.jsonl"],
+          written: false,
+        }) as never,
+    };
+    const second = await createReaper({ backend: arrays }).sweep(t.storePath, { nowMs: NOW });
+    expect(second).toMatchObject({ swept: false, archived: 0 });
+    expect(second.error?.message).toBe(
+      'Session store backend "arrays" broke its contract: its removal result has a `remainingSessionFiles` that is not a set (leave it out, or give a set)',
+    );
+    expect((await readdir(t.dir)).sort()).toEqual(["s.jsonl", "sessions.json"]);
   });
 });
