@@ -194,31 +194,38 @@ describe("archiveSessionTranscriptsBatch", () => {
       await writeFile(join(dir(), "d.jsonl"), "d");
       await writeFile(join(dir(), "real.jsonl"), "real");
       await symlink(join(dir(), "real.jsonl"), join(dir(), "link.jsonl"));
+      await writeFile(join(dir(), "real2.jsonl"), "real2");
+      await symlink(join(dir(), "real2.jsonl"), join(dir(), "link2.jsonl"));
       const sessions: TranscriptSession[] = [
         { sessionId: "a" },
         { sessionId: "b" }, // no transcript: never asked
         { sessionId: "c", sessionFile: "c-topic.jsonl" }, // in use: both files stay
         { sessionId: "d", sessionFile: "c.jsonl" }, // c.jsonl is also c's: it stays
         { sessionId: "e", sessionFile: "link.jsonl" }, // asked before the link is followed
+        { sessionId: "f", sessionFile: "link2.jsonl" }, // in use, through a link to real2.jsonl
+        { sessionId: "real2" }, // real2.jsonl is f's too: it stays
         { sessionId: "bad/id", sessionFile: "a.jsonl" }, // unsafe: never asked
         ...Array.from({ length: padding }, (_, i) => ({ sessionId: `missing-${i}` })),
       ];
       const asked: TranscriptSession[] = [];
       const stillInUse = (session: TranscriptSession) => {
         asked.push(session);
-        return session.sessionId === "c";
+        return session.sessionId === "c" || session.sessionId === "f";
       };
       const expected = [join(dir(), "a.jsonl"), join(dir(), "d.jsonl"), join(dir(), "real.jsonl")];
+      const askedFor = [0, 2, 3, 4, 5, 6].map((index) => sessions[index]);
       expect(await batch(sessions, true, stillInUse)).toEqual(expected);
-      expect(asked).toEqual([sessions[0], sessions[2], sessions[3], sessions[4]]);
+      expect(asked).toEqual(askedFor);
       asked.length = 0;
       expect(await batch(sessions, false, stillInUse)).toEqual(expected);
-      expect(asked).toEqual([sessions[0], sessions[2], sessions[3], sessions[4]]);
+      expect(asked).toEqual(askedFor);
       expect((await readdir(dir())).sort()).toEqual(
         [
           "c-topic.jsonl",
           "c.jsonl",
           "link.jsonl",
+          "link2.jsonl",
+          "real2.jsonl",
           ...["a", "d", "real"].map((name) => `${name}.jsonl.deleted.${STAMP}`),
         ].sort(),
       );
