@@ -69,6 +69,7 @@ function stillReferenced(
 ): (session: TranscriptSession) => boolean {
   let byName: Map<string, string[]> | undefined;
   let storeDir: string | undefined;
+  const dir = (): string => (storeDir ??= dirname(resolve(storePath)));
   const named = (candidate: string): boolean => {
     if (byName === undefined) {
       byName = new Map();
@@ -76,17 +77,15 @@ function stillReferenced(
     }
     const sameName = byName.get(fileName(candidate));
     if (sameName === undefined) return false;
-    storeDir ??= dirname(resolve(storePath));
-    const target = resolve(storeDir, candidate);
-    return sameName.some((file) => resolve(storeDir as string, file) === target);
+    const target = resolve(dir(), candidate);
+    return sameName.some((file) => resolve(dir(), file) === target);
   };
   // A sessionFile naming `<id>.jsonl` in the store dir, where a remaining entry has sessionId <id>.
   const isDefaultOfRemaining = (sessionFile: string): boolean => {
     const name = fileName(sessionFile);
     if (!name.endsWith(TRANSCRIPT_SUFFIX)) return false;
     if (!remaining.sessionIds.has(name.slice(0, -TRANSCRIPT_SUFFIX.length))) return false;
-    storeDir ??= dirname(resolve(storePath));
-    return resolve(storeDir, sessionFile) === resolve(storeDir, name);
+    return resolve(dir(), sessionFile) === resolve(dir(), name);
   };
   return ({ sessionId, sessionFile }) => {
     if (remaining.sessionIds.has(sessionId)) return true;

@@ -115,10 +115,9 @@ export async function archiveSessionTranscriptsBatch(
   // A transcript named by several sessions or candidates is archived once, for the first; one
   // that a session still in use names stays, whichever other session names it too.
   const seen = new Set<string>();
-  const isKept = (index: number) =>
-    verdicts !== null && verdicts[owners[index] as number] === IN_USE;
   resolved.forEach((inside, index) => {
-    if (inside !== null && inside !== FULL_CHECK && isKept(index)) seen.add(inside.realPath);
+    if (inside === null || inside === FULL_CHECK) return;
+    if (verdicts?.[owners[index] as number] === IN_USE) seen.add(inside.realPath);
   });
   const found: Inside[] = [];
   for (const inside of resolved) {

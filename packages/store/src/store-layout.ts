@@ -149,13 +149,13 @@ export class StoreLayout {
   firstOccurrences(buf: Buffer): Int32Array | null {
     const count = this.count;
     if (count < 2) return null;
-    const hashes = new Int32Array(count);
+    const data = this.data;
+    // The scan's key hashes (see KEY_HASH), as signed values: NO_KEY_HASH reads back as -1.
+    const hashOf = (i: number) => (data[i * STRIDE + KEY_HASH] as number) | 0;
     for (let i = 0; i < count; i++) {
-      const hash = (this.data[i * STRIDE + KEY_HASH] as number) | 0;
       // Escapes and non-ASCII bytes (where different bytes may decode to the same text, e.g.
       // invalid UTF-8 to U+FFFD) are rare: then every key is compared decoded.
-      if (hash === NO_KEY_HASH) return this.firstOccurrencesByText(buf);
-      hashes[i] = hash;
+      if (hashOf(i) === NO_KEY_HASH) return this.firstOccurrencesByText(buf);
     }
     // Open addressing on the byte hashes; equal plain-ASCII bytes are equal keys.
     let size = 4;
@@ -164,7 +164,7 @@ export class StoreLayout {
     const table = new Int32Array(size).fill(-1);
     let first: Int32Array | null = null;
     for (let i = 0; i < count; i++) {
-      const hash = hashes[i] as number;
+      const hash = hashOf(i);
       let slot = hash & mask;
       for (;;) {
         const j = table[slot] as number;
@@ -172,7 +172,7 @@ export class StoreLayout {
           table[slot] = i;
           break;
         }
-        if (hashes[j] === hash && this.sameKeyBytes(buf, i, j)) {
+        if (hashOf(j) === hash && this.sameKeyBytes(buf, i, j)) {
           first ??= identity(count);
           first[i] = j;
           break;
