@@ -5,6 +5,7 @@ export {
   isHookSessionKey,
   type SessionKeyKind,
 } from "./classify-session-key";
+export { classifySessionKeyBytes } from "./classify-session-key-bytes";
 export {
   type CronRunSessionKey,
   type CronRunSessionKeyParts,
