@@ -91,4 +91,37 @@ describe("createFileBackend", () => {
     expect(result?.removed).toEqual([]);
     expect(result?.written).toBe(false);
   });
+
+  it("removes by age what the cutoffs give and reports the oldest stamps it keeps", async () => {
+    await t.write({
+      "agent:main:cron:j:run:old": entry("s1", 100),
+      "agent:main:cron:j:run:new": entry("s2", 300),
+      "agent:main:cron:j": entry("s1", 50),
+      "agent:main:hook:h": entry("s3", 250),
+      "agent:main:hook:gone": entry("s4", 150),
+      "agent:main:main": entry("s5", 1),
+    });
+    const backend = createFileBackend();
+    const cutoffs = { cronRunsBefore: 200, hooksBefore: 200 };
+    const dry = await backend.removeByAge?.(t.storePath, cutoffs, { dryRun: true });
+    expect(dry).toMatchObject({ written: false, entriesBefore: 6 });
+    const real = await backend.removeByAge?.(t.storePath, cutoffs, { dryRun: false });
+    expect(real).toMatchObject({
+      written: true,
+      entriesBefore: 6,
+      oldestKept: { cronRun: 300, hook: 250 },
+    });
+    expect(real?.removed.map((v) => v.key)).toEqual([
+      "agent:main:cron:j:run:old",
+      "agent:main:hook:gone",
+    ]);
+    expect([...(real?.remainingSessionIds ?? [])]).toEqual(["s2", "s1", "s3", "s5"]);
+    expect(real?.identityAfter).toBe(await backend.identify?.(t.storePath));
+    expect(Object.keys(await t.read())).toEqual([
+      "agent:main:cron:j:run:new",
+      "agent:main:cron:j",
+      "agent:main:hook:h",
+      "agent:main:main",
+    ]);
+  });
 });

@@ -1,3 +1,5 @@
+/** The age cutoffs and oldest-kept report of SessionStoreBackend.removeByAge, from the store. */
+export type { AgeCutoffs, OldestKept } from "@session-reaper/store";
 export { DEFAULT_CRON_RETENTION_MS, MIN_SWEEP_INTERVAL_MS } from "./constants";
 export { createFileBackend } from "./create-file-backend";
 export { createReaper, type Reaper, type ReaperOptions } from "./create-reaper";
@@ -13,6 +15,7 @@ export {
   resolveSweepPolicy,
 } from "./resolve-sweep-policy";
 export type {
+  BackendAgeRemoveResult,
   BackendRemoveOptions,
   BackendRemoveResult,
   SessionStoreBackend,

@@ -1,5 +1,5 @@
 import { classifySessionKey, parseCronRunSessionKey } from "@session-reaper/session-key";
-import type { EntryView } from "@session-reaper/store";
+import type { AgeCutoffs, EntryView, OldestKept } from "@session-reaper/store";
 import { DEFAULT_CRON_RETENTION_MS } from "./constants";
 import type { RemovalReason, SweepPlan, SweepPolicy } from "./types";
 
@@ -191,4 +191,37 @@ export function planSweep(
   const planner = new SweepPlanner(policy, nowMs);
   for (const { view, position: at } of views.values()) planner.add(view, at);
   return planner.plan();
+}
+
+/**
+ * The plan of a removal by age (see SessionStoreBackend.removeByAge) under `policy`'s age rules:
+ * the plan planSweep gives for the same store, built from what the backend reports: every
+ * removed entry `expired`, and the next expiry from the oldest stamp kept per kind.
+ */
+export function planOfAgeRemoval(
+  removed: readonly EntryView[],
+  entriesBefore: number,
+  oldestKept: OldestKept,
+  policy: SweepPolicy,
+): SweepPlan {
+  const remove = new Map<string, RemovalReason>();
+  for (const view of removed) remove.set(view.key, "expired");
+  let nextExpiryAt: number | null = null;
+  // min(base) + retention = min(base + retention): adding a constant keeps the order.
+  if (oldestKept.cronRun !== null && policy.cronRetentionMs !== null) {
+    nextExpiryAt = earlier(nextExpiryAt, oldestKept.cronRun + policy.cronRetentionMs);
+  }
+  if (oldestKept.hook !== null && policy.hookRetentionMs !== null) {
+    nextExpiryAt = earlier(nextExpiryAt, oldestKept.hook + policy.hookRetentionMs);
+  }
+  return { remove, kept: entriesBefore - remove.size, nextExpiryAt };
+}
+
+/** The cutoffs of `policy`'s age rules at `nowMs`: entries stamped before them have expired. */
+export function ageCutoffs(policy: SweepPolicy, nowMs: number): AgeCutoffs {
+  const { cronRetentionMs, hookRetentionMs } = policy;
+  return {
+    cronRunsBefore: cronRetentionMs === null ? null : nowMs - cronRetentionMs,
+    hooksBefore: hookRetentionMs === null ? null : nowMs - hookRetentionMs,
+  };
 }

@@ -1,6 +1,10 @@
 import type { Logger } from "./logger";
-import { maxRunsLimit, planSweep, SweepPlanner } from "./plan-sweep";
-import type { BackendRemoveResult, SessionStoreBackend } from "./session-store-backend";
+import { ageCutoffs, maxRunsLimit, planOfAgeRemoval, planSweep, SweepPlanner } from "./plan-sweep";
+import type {
+  BackendAgeRemoveResult,
+  BackendRemoveResult,
+  SessionStoreBackend,
+} from "./session-store-backend";
 import type { SweepPlan, SweepPolicy } from "./types";
 
 /** The plan a removal pass followed, computed from the views of that same locked pass. */
@@ -12,8 +16,9 @@ export interface PlannedRemoval {
 
 /**
  * Runs ONE backend removal pass whose selection is `planSweep` over the views of that pass.
- * Age rules decide per entry as the pass streams them (`removeEntries`, planned on the fly by a
- * {@link SweepPlanner}); a per-job cap needs every view first,
+ * Age rules go to the backend's `removeByAge` when it has one, or else decide per entry as the
+ * pass streams them (`removeEntries`, planned on the fly by a {@link SweepPlanner}); a per-job
+ * cap needs every view first,
  * so it goes through `removeSelected`, or is skipped with a warning when the backend lacks it.
  * Throws what the backend throws.
  */
@@ -55,6 +60,13 @@ export async function removeByPlan(params: {
       hookRetentionMs: policy.hookRetentionMs,
     };
   }
+  if (backend.removeByAge) {
+    const outcome = await backend.removeByAge(storePath, ageCutoffs(agePolicy, nowMs), { dryRun });
+    checkAgeOutcome(outcome, backend.name);
+    const { removed, entriesBefore, oldestKept } = outcome;
+    const plan = planOfAgeRemoval(removed, entriesBefore, oldestKept, agePolicy);
+    return { plan, outcome, entriesBefore };
+  }
   // Each view is classified and judged once, as the pass hands it over; the plan of the pass is
   // then complete without a second look at the keys.
   const planner = new SweepPlanner(agePolicy, nowMs);
@@ -68,4 +80,28 @@ export async function removeByPlan(params: {
     { dryRun },
   );
   return { plan: planner.plan(), outcome, entriesBefore: outcome.entriesBefore ?? entriesSeen };
+}
+
+/**
+ * Throws a TypeError when a removal by age lacks what its plan is built from (the rest of the
+ * result is checked for every pass by the sweep).
+ */
+function checkAgeOutcome(outcome: BackendAgeRemoveResult, backend: string): void {
+  let problem: string | null = null;
+  const count = outcome?.entriesBefore;
+  const removed = Array.isArray(outcome?.removed) ? outcome.removed.length : 0;
+  if (!Number.isSafeInteger(count) || count < removed) {
+    problem = "no `entriesBefore` count of at least the removed entries";
+  } else if (!isStamp(outcome.oldestKept?.cronRun) || !isStamp(outcome.oldestKept?.hook)) {
+    problem = "no `oldestKept` with a number or null per kind";
+  }
+  if (problem !== null) {
+    throw new TypeError(
+      `Session store backend "${backend}" broke its contract: its removal by age has ${problem}`,
+    );
+  }
+}
+
+function isStamp(value: unknown): boolean {
+  return value === null || (typeof value === "number" && !Number.isNaN(value));
 }

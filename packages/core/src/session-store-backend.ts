@@ -1,16 +1,16 @@
-import type { EntryView } from "@session-reaper/store";
+import type { AgeCutoffs, EntryView, OldestKept } from "@session-reaper/store";
 
 /** What a backend reports after one locked removal pass. */
 export interface BackendRemoveResult {
   /** Views of the entries removed (dry run: that would be). */
   removed: EntryView[];
   /** sessionIds of the entries that stay, read in the same locked pass. */
-  remainingSessionIds: Set<string>;
+  remainingSessionIds: ReadonlySet<string>;
   /**
    * `sessionFile` values of the entries that stay, read in the same locked pass: a transcript
    * one of them names is not archived. A backend that leaves this out protects by sessionId only.
    */
-  remainingSessionFiles?: Set<string>;
+  remainingSessionFiles?: ReadonlySet<string>;
   written: boolean;
   entriesBefore?: number;
   bytesBefore?: number;
@@ -21,6 +21,14 @@ export interface BackendRemoveResult {
    * even right after it wrote the store itself.
    */
   identityAfter?: string | null;
+}
+
+/** What a backend reports after a removal by age: what any pass reports, and two facts more. */
+export interface BackendAgeRemoveResult extends BackendRemoveResult {
+  /** How many entries (distinct keys) the store held before the pass. */
+  entriesBefore: number;
+  /** Per kind with a cutoff, the smallest age base (updatedAt, or 0) of the entries kept. */
+  oldestKept: OldestKept;
 }
 
 /** Options of a backend removal pass. */
@@ -55,6 +63,19 @@ export interface SessionStoreBackend {
     selectAll: (views: readonly EntryView[]) => ReadonlySet<string>,
     options: BackendRemoveOptions,
   ): Promise<BackendRemoveResult>;
+  /**
+   * Optional extension: under the store's lock, remove every cron run entry whose age base (its
+   * `updatedAt`, 0 when missing or not finite) is below `cutoffs.cronRunsBefore` and every hook
+   * entry whose base is below `cutoffs.hooksBefore` (null: none of that kind), keys classified
+   * as `classifySessionKey` does. The same removal as `removeEntries` with the age rules, for a
+   * backend that decides it cheaper than a view per entry (the file backend reads keys and
+   * stamps from the store's bytes). Sweeps without `maxRunsPerJob` use it when present.
+   */
+  removeByAge?(
+    storePath: string,
+    cutoffs: AgeCutoffs,
+    options: BackendRemoveOptions,
+  ): Promise<BackendAgeRemoveResult>;
   /**
    * Optional: a cheap fingerprint of the store (e.g. "ino:size:mtimeMs"), null if it is missing.
    * Equal fingerprints mean unchanged content; lets the reaper skip re-reading a quiet store.

@@ -172,4 +172,49 @@ describe("bad input and broken backends", () => {
     );
     expect((await readdir(t.dir)).sort()).toEqual(["s.jsonl", "sessions.json"]);
   });
+
+  it("reports a removal by age without the facts its plan needs as a broken contract", async () => {
+    await t.write({
+      "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
+      "agent:main:chat": entry("c", NOW),
+    });
+    await t.file("s.jsonl");
+    const before = await t.readBytes();
+    const outcome = {
+      removed: [{ key: "agent:main:cron:j:run:r", sessionId: "s" }],
+      remainingSessionIds: new Set(["c"]),
+      written: false,
+      entriesBefore: 2,
+      oldestKept: { cronRun: null, hook: null },
+    };
+    const broken = (name: string, result: object): SessionStoreBackend => ({
+      name,
+      removeEntries: async () => {
+        throw new Error("removeByAge is there: never called");
+      },
+      removeByAge: async () => result as never,
+    });
+    const cases: [string, object, string][] = [
+      ["no-count", { ...outcome, entriesBefore: undefined }, "no `entriesBefore` count"],
+      ["small-count", { ...outcome, entriesBefore: 0 }, "no `entriesBefore` count"],
+      ["no-oldest", { ...outcome, oldestKept: undefined }, "no `oldestKept`"],
+      ["bad-oldest", { ...outcome, oldestKept: { cronRun: "1", hook: null } }, "no `oldestKept`"],
+    ];
+    for (const [name, result, problem] of cases) {
+      const swept = await createReaper({ backend: broken(name, result) }).sweep(t.storePath, {
+        nowMs: NOW,
+      });
+      expect(swept).toMatchObject({ swept: false, archived: 0, error: { code: "SWEEP_FAILED" } });
+      expect(swept.error?.message).toMatch(
+        new RegExp(`^Session store backend "${name}" broke its contract: its removal by age has `),
+      );
+      expect(swept.error?.message).toContain(problem);
+    }
+    // The same result, whole, is a sweep.
+    const whole = await createReaper({ backend: broken("whole", outcome) }).sweep(t.storePath, {
+      nowMs: NOW,
+    });
+    expect(whole).toMatchObject({ swept: true, pruned: 1, entriesBefore: 2, entriesAfter: 1 });
+    expect(await t.readBytes()).toEqual(before);
+  });
 });

@@ -380,11 +380,17 @@ describe("createReaper on a real store", () => {
     // The reaper reaches the store only through its backend: count the removal passes (reads).
     const file = createFileBackend();
     let passes = 0;
+    const { removeByAge } = file;
+    if (!removeByAge) throw new Error("the file backend removes by age");
     const backend: SessionStoreBackend = {
       ...file,
       removeEntries: (...args) => {
         passes += 1;
         return file.removeEntries(...args);
+      },
+      removeByAge: (...args) => {
+        passes += 1;
+        return removeByAge(...args);
       },
     };
     const reaper = createReaper({ backend, minIntervalMs: 0 });

@@ -48,9 +48,11 @@ export {
 } from "./remove-session-entries";
 /** Shared data types of the store package. */
 export type {
+  AgeCutoffs,
   ArchiveReason,
   EntryView,
   LockOptions,
+  OldestKept,
   RemoveEntriesResult,
   SessionEntry,
   SessionStore,

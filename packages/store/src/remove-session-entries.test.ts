@@ -51,7 +51,7 @@ describe("removeSessionEntries", () => {
         updatedAt: 1,
         sessionFile: "r1.jsonl",
       });
-      expect(result.remainingSessionIds).toEqual(new Set(["chat", "r2", "h1"]));
+      expect(new Set(result.remainingSessionIds)).toEqual(new Set(["chat", "r2", "h1"]));
       // r1.jsonl was named only by the removed run.
       expect(result.remainingSessionFiles).toEqual(new Set());
       expect(result.bytesBefore).toBe(Buffer.byteLength(format(STORE)));
@@ -92,7 +92,7 @@ describe("removeSessionEntries", () => {
         { key: "b", sessionId: "b" },
       ]);
       expect(result.removed).toEqual([{ key: "a", sessionId: "new" }]);
-      expect(result.remainingSessionIds).toEqual(new Set(["b"]));
+      expect(new Set(result.remainingSessionIds)).toEqual(new Set(["b"]));
       expect(JSON.parse(await readFile(store(), "utf8"))).toEqual({ b: { sessionId: "b" } });
       expect(await readFile(store(), "utf8")).toBe('{"b": {"sessionId": "b"}}');
     });
@@ -111,7 +111,7 @@ describe("removeSessionEntries", () => {
         [{ key: "a", sessionId: "new" }, { key: "b", sessionId: "b" }, { key: "c" }],
       ]);
       expect(result.removed).toEqual([{ key: "a", sessionId: "new" }]);
-      expect(result.remainingSessionIds).toEqual(new Set(["b"]));
+      expect(new Set(result.remainingSessionIds)).toEqual(new Set(["b"]));
       expect(await readFile(store(), "utf8")).toBe('{"b": {"sessionId": "b"}, "c": 1}');
     });
   }
@@ -140,7 +140,7 @@ describe("removeSessionEntries", () => {
     expect(result.written).toBe(false);
     expect(result.removed).toEqual([]);
     expect(result.bytesAfter).toBe(result.bytesBefore);
-    expect(result.remainingSessionIds).toEqual(new Set(["chat", "r1", "r2", "h1"]));
+    expect(new Set(result.remainingSessionIds)).toEqual(new Set(["chat", "r1", "r2", "h1"]));
     expect(result.remainingSessionFiles).toEqual(new Set(["r1.jsonl"]));
     expect(await snapshotFile(store())).toEqual(before);
   });
@@ -185,6 +185,7 @@ describe("removeSessionEntries", () => {
   it("treats a missing store or directory as empty and creates nothing", async () => {
     const empty = {
       removed: [],
+      entries: 0,
       remainingSessionIds: new Set(),
       remainingSessionFiles: new Set(),
       bytesBefore: 0,

@@ -1,24 +1,29 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { ABSENT, KEY_CRON_RUN, KEY_HOOK } from "./entry-fields";
 import { errnoCode, storeIoError } from "./errors";
 import { identifyStoreFile, storeIdentity } from "./identify-store-file";
+import { KeptSessionIds } from "./kept-session-ids";
 import { invalidateStoreCache } from "./load-session-store";
 import { type DistinctKeys, distinctKeys } from "./read-session-entry-views";
 import { readStoreFile } from "./read-store-file";
 import { keptRangesOf, scanStoreLayout } from "./scan-store-bytes";
 import type { StoreLayout } from "./store-layout";
-import type { EntryView, LockOptions, RemoveEntriesResult } from "./types";
+import type { AgeCutoffs, EntryView, LockOptions, OldestKept, RemoveEntriesResult } from "./types";
 import { withStoreLock } from "./with-store-lock";
 import { writeFileAtomically } from "./write-file-atomic";
 
 /**
- * What to remove: a predicate called once per distinct key, or `{ selectAll }`, which sees every
- * view of the locked pass at once (for rules that compare entries) and returns the keys to remove.
+ * What to remove: a predicate called once per distinct key; `{ selectAll }`, which sees every
+ * view of the locked pass at once (for rules that compare entries) and returns the keys to
+ * remove; or `{ olderThan }`, cron run and hook entries by age (see AgeCutoffs), decided from
+ * the store's bytes without a view per entry (the result then reports `oldestKept`).
  */
 export type EntrySelection =
   | ((view: EntryView) => boolean)
-  | { selectAll: (views: readonly EntryView[]) => ReadonlySet<string> };
+  | { selectAll: (views: readonly EntryView[]) => ReadonlySet<string> }
+  | { olderThan: AgeCutoffs };
 
 /** Options of {@link removeSessionEntries}: lock options plus `dryRun`. */
 export interface RemoveSessionEntriesOptions extends LockOptions {
@@ -38,30 +43,28 @@ export async function removeSessionEntries(
 ): Promise<RemoveEntriesResult> {
   const { dryRun = false, ...lockOptions } = options;
   const path = resolve(storePath);
-  // No directory, no store: nothing to remove, and nowhere to put a lock.
-  if (!(await directoryExists(dirname(path)))) return unchanged(0, null);
+  const byAge = typeof select === "object" && "olderThan" in select;
+  if (byAge) checkCutoffs(select.olderThan);
+  // No store: nothing to remove or keep (and, without a directory, nowhere to put a lock).
+  const missing = (): RemoveEntriesResult => {
+    const result = unchanged(0, null);
+    if (byAge) result.oldestKept = { cronRun: null, hook: null };
+    return result;
+  };
+  if (!(await directoryExists(dirname(path)))) return missing();
 
   return withStoreLock(
     path,
     async (lock) => {
       const file = await readStoreFile(path);
-      if (!file) return unchanged(0, null);
+      if (!file) return missing();
       const { buf } = file;
       const layout = scanStoreLayout(buf, path);
       const keys = distinctKeys(layout, buf);
-      const { removed, cut, remainingSessionIds, remainingSessionFiles } = selectMembers(
-        layout,
-        buf,
-        keys,
-        select,
-      );
+      const { removed, cut, ...remaining } = selectMembers(layout, buf, keys, select);
       if (removed.length === 0) {
         const fileIdentity = await identifyStoreFile(path);
-        return {
-          ...unchanged(buf.length, fileIdentity),
-          remainingSessionIds,
-          remainingSessionFiles,
-        };
+        return { ...unchanged(buf.length, fileIdentity), ...remaining };
       }
 
       // The surviving byte ranges are views of the buffer read, not a second copy of the store
@@ -86,8 +89,7 @@ export async function removeSessionEntries(
       }
       return {
         removed,
-        remainingSessionIds,
-        remainingSessionFiles,
+        ...remaining,
         bytesBefore: buf.length,
         bytesAfter,
         written: !dryRun,
@@ -105,14 +107,16 @@ interface Selection {
   removed: EntryView[];
   /** Marks, per member, those cut out (every occurrence of a removed key). */
   cut: Uint8Array;
-  remainingSessionIds: Set<string>;
+  entries: number;
+  remainingSessionIds: ReadonlySet<string>;
   remainingSessionFiles: Set<string>;
+  oldestKept?: OldestKept;
 }
 
 /**
- * Runs `select` over the view of every distinct key. A module-level function rather than part
- * of the locked callback, which is a new closure on every call: this loop runs 10^4–10^5 times
- * per pass, and its optimized code now outlives the pass.
+ * Runs the selection over every distinct key. A module-level function rather than part of the
+ * locked callback, which is a new closure on every call: this loop runs 10^4–10^5 times per
+ * pass, and its optimized code now outlives the pass.
  */
 function selectMembers(
   layout: StoreLayout,
@@ -122,39 +126,112 @@ function selectMembers(
 ): Selection {
   const removed: EntryView[] = [];
   const cut = new Uint8Array(layout.count);
-  const remainingSessionIds = new Set<string>();
+  // Kept members with a sessionId; their ids are read from the bytes when asked for.
+  const withId = new Int32Array(keys.firsts.length);
+  let withIdCount = 0;
   const remainingSessionFiles = new Set<string>();
   // Views are decoded one at a time and, unless removed, dropped at once: a pass over a large
-  // store keeps only what it returns.
+  // store keeps only what it returns. By age, only the removed entries get a view.
   let views: EntryView[] | null = null;
-  let isSelected: (view: EntryView) => boolean;
+  let isSelected: ((view: EntryView) => boolean) | null = null;
+  let byAge: AgeRule | null = null;
   if (typeof select === "function") {
     isSelected = select;
+  } else if ("olderThan" in select) {
+    byAge = new AgeRule(select.olderThan);
   } else {
     views = keys.views(layout, buf);
     const chosen = select.selectAll(views);
     isSelected = (view) => chosen.has(view.key);
   }
   for (let k = 0; k < keys.firsts.length; k++) {
-    const view = views === null ? layout.view(buf, keys.lastOf(k)) : (views[k] as EntryView);
-    // Only `true` removes: a predicate returning 1 or "yes" by mistake must not lose data.
-    if (isSelected(view) === true) {
-      removed.push(view);
+    const member = keys.lastOf(k);
+    let view: EntryView | null = null;
+    let chosen: boolean;
+    if (byAge !== null) {
+      chosen = byAge.removes(layout, buf, member);
+    } else {
+      view = views === null ? layout.view(buf, member) : (views[k] as EntryView);
+      // Only `true` removes: a predicate returning 1 or "yes" by mistake must not lose data.
+      chosen = (isSelected as (view: EntryView) => boolean)(view) === true;
+    }
+    if (chosen) {
+      removed.push(view ?? layout.view(buf, member));
       cut[keys.firsts[k] as number] = 1;
     } else {
-      if (view.sessionId !== undefined) remainingSessionIds.add(view.sessionId);
-      if (view.sessionFile !== undefined) remainingSessionFiles.add(view.sessionFile);
+      if (layout.sessionIdStart(member) !== ABSENT) withId[withIdCount++] = member;
+      const sessionFile = view === null ? layout.sessionFile(buf, member) : view.sessionFile;
+      if (sessionFile !== undefined) remainingSessionFiles.add(sessionFile);
     }
   }
   // Every occurrence of a removed key goes, or an earlier duplicate would become the live value.
   keys.spreadToDuplicates(cut);
-  return { removed, cut, remainingSessionIds, remainingSessionFiles };
+  const selection: Selection = {
+    removed,
+    cut,
+    entries: keys.firsts.length,
+    remainingSessionIds: new KeptSessionIds(layout, buf, withId, withIdCount),
+    remainingSessionFiles,
+  };
+  if (byAge !== null) selection.oldestKept = byAge.oldestKept();
+  return selection;
+}
+
+/**
+ * The `olderThan` selection: removes a cron run or hook entry whose age base — its updatedAt, or
+ * 0 when that is missing or not finite (OpenClaw's rule) — is below its kind's cutoff, and keeps
+ * the smallest base of the entries of those kinds it keeps.
+ */
+class AgeRule {
+  private oldestCronRun: number | null = null;
+  private oldestHook: number | null = null;
+  private readonly cronRunsBefore: number | null;
+  private readonly hooksBefore: number | null;
+
+  constructor(cutoffs: AgeCutoffs) {
+    this.cronRunsBefore = cutoffs.cronRunsBefore;
+    this.hooksBefore = cutoffs.hooksBefore;
+  }
+
+  removes(layout: StoreLayout, buf: Buffer, member: number): boolean {
+    if (this.cronRunsBefore === null && this.hooksBefore === null) return false;
+    const kind = layout.keyKind(buf, member);
+    if (kind !== KEY_CRON_RUN && kind !== KEY_HOOK) return false;
+    const cutoff = kind === KEY_CRON_RUN ? this.cronRunsBefore : this.hooksBefore;
+    if (cutoff === null) return false;
+    const at = layout.updatedAt(member);
+    const base = at !== undefined && Number.isFinite(at) ? at : 0;
+    if (base < cutoff) return true;
+    if (kind === KEY_CRON_RUN) {
+      if (this.oldestCronRun === null || base < this.oldestCronRun) this.oldestCronRun = base;
+    } else if (this.oldestHook === null || base < this.oldestHook) {
+      this.oldestHook = base;
+    }
+    return false;
+  }
+
+  oldestKept(): OldestKept {
+    return { cronRun: this.oldestCronRun, hook: this.oldestHook };
+  }
+}
+
+/** Throws a TypeError unless both cutoffs are numbers (not NaN) or null. */
+function checkCutoffs(cutoffs: AgeCutoffs): void {
+  for (const name of ["cronRunsBefore", "hooksBefore"] as const) {
+    const value: unknown = (cutoffs as Partial<AgeCutoffs> | null | undefined)?.[name];
+    if (value !== null && (typeof value !== "number" || Number.isNaN(value))) {
+      throw new TypeError(
+        `olderThan.${name} must be a number (epoch ms) or null, got ${String(value)}`,
+      );
+    }
+  }
 }
 
 function unchanged(bytes: number, fileIdentity: string | null): RemoveEntriesResult {
   return {
     fileIdentity,
     removed: [],
+    entries: 0,
     remainingSessionIds: new Set(),
     remainingSessionFiles: new Set(),
     bytesBefore: bytes,

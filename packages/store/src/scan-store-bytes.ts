@@ -1,7 +1,9 @@
 import {
+  asciiHash,
   EntryFields,
   matchViewField,
   NO_FIELD,
+  NO_HASH,
   NUMBER_VALUE,
   OTHER_VALUE,
   STRING_VALUE,
@@ -19,7 +21,7 @@ import {
   unexpected,
   wordsOf,
 } from "./json-skip";
-import { asciiHash, NO_KEY_HASH, StoreLayout } from "./store-layout";
+import { StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
 /** One top-level member of a store file, located by byte offsets. */
@@ -85,12 +87,12 @@ export function scanStoreLayout(buf: Buffer, path: string): StoreLayout {
       let keyEnd = skipString(buf, words, shift, pos, path);
       const keyEscaped = keyEnd < 0;
       if (keyEscaped) keyEnd = -keyEnd;
-      const keyHash = keyEscaped ? NO_KEY_HASH : asciiHash(buf, keyStart + 1, keyEnd - 1);
+      const keyHash = keyEscaped ? NO_HASH : asciiHash(buf, keyStart + 1, keyEnd - 1);
       pos = skipWhitespace(buf, words, shift, keyEnd);
       if (buf[pos] !== 0x3a) throw unexpected(buf, pos, path, "':' after a property name");
       fields.reset();
       pos = scanValue(buf, words, shift, skipWhitespace(buf, words, shift, pos + 1), path);
-      fields.addTo(layout, keyStart, keyEnd, keyEscaped, keyHash, pos);
+      fields.addTo(layout, buf, keyStart, keyEnd, keyEscaped, keyHash, pos);
       pos = skipWhitespace(buf, words, shift, pos);
       if (buf[pos] === 0x2c) pos = skipWhitespace(buf, words, shift, pos + 1);
       else if (buf[pos] === 0x7d) pos++;
@@ -167,7 +169,7 @@ function scanValue(
         continue;
       }
       if (field !== NO_FIELD) {
-        fields.record(field, STRING_VALUE, start, pos, escaped);
+        fields.record(buf, field, STRING_VALUE, start, pos, escaped);
         field = NO_FIELD;
       }
     } else if (keyNext) {
@@ -184,12 +186,12 @@ function scanValue(
       }
       if (c === 0x2e || c === 0x65 || c === 0x45) pos = skipNumberTail(buf, pos, path);
       if (field !== NO_FIELD) {
-        fields.record(field, NUMBER_VALUE, start, pos, false);
+        fields.record(buf, field, NUMBER_VALUE, start, pos, false);
         field = NO_FIELD;
       }
     } else if (c === 0x7b || c === 0x5b) {
       if (field !== NO_FIELD) {
-        fields.record(field, OTHER_VALUE, start, pos, false);
+        fields.record(buf, field, OTHER_VALUE, start, pos, false);
         field = NO_FIELD;
       }
       const open = c;
@@ -210,7 +212,7 @@ function scanValue(
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
       pos = skipLiteral(buf, pos, path);
       if (field !== NO_FIELD) {
-        fields.record(field, OTHER_VALUE, start, pos, false);
+        fields.record(buf, field, OTHER_VALUE, start, pos, false);
         field = NO_FIELD;
       }
     } else {

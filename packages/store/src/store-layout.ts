@@ -1,15 +1,21 @@
+import { classifySessionKey } from "@session-reaper/session-key";
 import {
   ABSENT,
   decodeString,
   FILE_ESCAPED,
   ID_ESCAPED,
+  KEY_CRON_RUN,
   KEY_ESCAPED,
-  numberAt,
+  KEY_HOOK,
+  KEY_OTHER,
+  KEY_UNREAD,
+  NO_HASH,
 } from "./entry-fields";
 import type { EntryView } from "./types";
 
 // Per member, STRIDE 32-bit fields in one array: byte offsets into the store file (which
-// readStoreFile limits to 2 GiB, so every offset fits) or ABSENT, and flag bits.
+// readStoreFile limits to 2 GiB, so every offset fits) or ABSENT, hashes, the key's kind and
+// flag bits. The hashes and the kind are taken while the scan has the bytes at hand.
 const KEY_START = 0;
 const KEY_END = 1;
 const VALUE_END = 2;
@@ -17,15 +23,14 @@ const ID_START = 3;
 const ID_END = 4;
 const FILE_START = 5;
 const FILE_END = 6;
-const UPDATED_START = 7;
-const UPDATED_END = 8;
+/** The sessionId's asciiHash (bytes between the quotes); NO_HASH if it has none. */
+const ID_HASH = 7;
+/** What the key is (a KEY_* of entry-fields), KEY_UNREAD when it was not read from bytes. */
+const KIND = 8;
 const FLAGS = 9;
-/** The key's asciiHash, taken while the scan had its bytes at hand; NO_KEY_HASH if it has none. */
+/** The key's asciiHash (bytes between the quotes); NO_HASH if it has none. */
 const KEY_HASH = 10;
 const STRIDE = 11;
-
-/** The KEY_HASH of a key that asciiHash cannot hash: escaped, or not plain ASCII. */
-export const NO_KEY_HASH = -1;
 
 /**
  * Where the members of a scanned store file are: offsets of each member's key, value end and
@@ -46,30 +51,38 @@ export class StoreLayout {
   static readonly shapeKeeper = new StoreLayout();
   count = 0;
   private data = new Uint32Array(256 * STRIDE);
+  /** Per member, the value of `updatedAt`; NaN (which no JSON number reads as) if absent. */
+  private updated = new Float64Array(256);
 
   /**
-   * Appends a member; the view-field offsets are ABSENT when the entry lacks the field, and
-   * `keyHash` is asciiHash of the key's bytes between its quotes, or NO_KEY_HASH.
+   * Appends a member; the view-field offsets are ABSENT when the entry lacks the field, the
+   * hashes are asciiHash of the bytes between the quotes (or NO_HASH), `kind` a KEY_* and
+   * `updatedAt` NaN when the entry has no numeric updatedAt.
    */
   add(
     keyStart: number,
     keyEnd: number,
     keyHash: number,
+    kind: number,
     valueEnd: number,
     flags: number,
     idStart: number,
     idEnd: number,
+    idHash: number,
     fileStart: number,
     fileEnd: number,
-    updatedStart: number,
-    updatedEnd: number,
+    updatedAt: number,
   ): void {
     let data = this.data;
-    const at = this.count * STRIDE;
+    const count = this.count;
+    const at = count * STRIDE;
     if (at === data.length) {
       const bigger = new Uint32Array(data.length * 2);
       bigger.set(data);
       this.data = data = bigger;
+      const updated = new Float64Array(count * 2);
+      updated.set(this.updated);
+      this.updated = updated;
     }
     data[at + KEY_START] = keyStart;
     data[at + KEY_END] = keyEnd;
@@ -78,11 +91,12 @@ export class StoreLayout {
     data[at + ID_END] = idEnd;
     data[at + FILE_START] = fileStart;
     data[at + FILE_END] = fileEnd;
-    data[at + UPDATED_START] = updatedStart;
-    data[at + UPDATED_END] = updatedEnd;
+    data[at + ID_HASH] = idHash;
+    data[at + KIND] = kind;
     data[at + FLAGS] = flags;
     data[at + KEY_HASH] = keyHash;
-    this.count++;
+    this.updated[count] = updatedAt;
+    this.count = count + 1;
   }
 
   /** Offset of member i's key (its opening quote). */
@@ -95,6 +109,73 @@ export class StoreLayout {
     return this.data[i * STRIDE + VALUE_END] as number;
   }
 
+  /**
+   * What member i's key is: KEY_CRON_RUN, KEY_HOOK or KEY_OTHER (invalid keys included), as
+   * classifySessionKey sees the decoded key; only a key the scan could not read from its bytes
+   * is decoded.
+   */
+  keyKind(buf: Buffer, i: number): number {
+    const kind = this.data[i * STRIDE + KIND] as number;
+    if (kind !== KEY_UNREAD) return kind;
+    const name = classifySessionKey(this.key(buf, i));
+    return name === "cron-run" ? KEY_CRON_RUN : name === "hook" ? KEY_HOOK : KEY_OTHER;
+  }
+
+  /** Member i's `updatedAt` (any JSON number, Infinity for 1e400), or undefined if it has none. */
+  updatedAt(i: number): number | undefined {
+    const at = this.updated[i] as number;
+    return Number.isNaN(at) ? undefined : at;
+  }
+
+  /** Offset of member i's sessionId (its opening quote), or ABSENT. */
+  sessionIdStart(i: number): number {
+    return this.data[i * STRIDE + ID_START] as number;
+  }
+
+  /** Member i's sessionId hash (see ID_HASH): NO_HASH if it has none or it is not plain ASCII. */
+  sessionIdHash(i: number): number {
+    return (this.data[i * STRIDE + ID_HASH] as number) | 0;
+  }
+
+  /**
+   * True when member i has a plain-ASCII sessionId (one with a hash) whose characters are
+   * exactly those of `id`.
+   */
+  sessionIdIs(buf: Buffer, i: number, id: string): boolean {
+    const at = i * STRIDE;
+    const data = this.data;
+    const start = (data[at + ID_START] as number) + 1;
+    const end = (data[at + ID_END] as number) - 1;
+    if (end - start !== id.length) return false;
+    for (let k = 0; k < id.length; k++) if (buf[start + k] !== id.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Member i's decoded sessionId, or undefined if it has none. */
+  sessionId(buf: Buffer, i: number): string | undefined {
+    return this.stringField(buf, i, ID_START, ID_END, ID_ESCAPED);
+  }
+
+  /** Member i's decoded sessionFile, or undefined if it has none. */
+  sessionFile(buf: Buffer, i: number): string | undefined {
+    return this.stringField(buf, i, FILE_START, FILE_END, FILE_ESCAPED);
+  }
+
+  private stringField(
+    buf: Buffer,
+    i: number,
+    startField: number,
+    endField: number,
+    escapedFlag: number,
+  ): string | undefined {
+    const at = i * STRIDE;
+    const data = this.data;
+    const start = data[at + startField] as number;
+    if (start === ABSENT) return undefined;
+    const escaped = ((data[at + FLAGS] as number) & escapedFlag) !== 0;
+    return decodeString(buf, start, data[at + endField] as number, escaped);
+  }
+
   /** Member i's decoded key. */
   key(buf: Buffer, i: number): string {
     const at = i * STRIDE;
@@ -105,34 +186,17 @@ export class StoreLayout {
 
   /** The light view of member i (see EntryView), decoded from `buf`, the bytes scanned. */
   view(buf: Buffer, i: number): EntryView {
-    const data = this.data;
-    const at = i * STRIDE;
-    const flags = data[at + FLAGS] as number;
     const key = this.key(buf, i);
-    const idStart = data[at + ID_START] as number;
-    const sessionId =
-      idStart === ABSENT
-        ? undefined
-        : decodeString(buf, idStart, data[at + ID_END] as number, (flags & ID_ESCAPED) !== 0);
-    const updatedStart = data[at + UPDATED_START] as number;
-    const updatedAt =
-      updatedStart === ABSENT
-        ? undefined
-        : numberAt(buf, updatedStart, data[at + UPDATED_END] as number);
+    const sessionId = this.sessionId(buf, i);
+    const updatedAt = this.updatedAt(i);
     // Views are built in one go, each shape by its own literal, never grown property by
     // property: a shape reached by adding properties dies with its last object, and the
     // optimized code that expects it with it (see StoreLayout.shapeKeeper).
-    const fileStart = data[at + FILE_START] as number;
-    if (fileStart === ABSENT) {
+    const sessionFile = this.sessionFile(buf, i);
+    if (sessionFile === undefined) {
       if (sessionId === undefined) return updatedAt === undefined ? { key } : { key, updatedAt };
       return updatedAt === undefined ? { key, sessionId } : { key, sessionId, updatedAt };
     }
-    const sessionFile = decodeString(
-      buf,
-      fileStart,
-      data[at + FILE_END] as number,
-      (flags & FILE_ESCAPED) !== 0,
-    );
     if (sessionId === undefined) {
       return updatedAt === undefined ? { key, sessionFile } : { key, sessionFile, updatedAt };
     }
@@ -150,12 +214,12 @@ export class StoreLayout {
     const count = this.count;
     if (count < 2) return null;
     const data = this.data;
-    // The scan's key hashes (see KEY_HASH), as signed values: NO_KEY_HASH reads back as -1.
+    // The scan's key hashes (see KEY_HASH), as signed values: NO_HASH reads back as -1.
     const hashOf = (i: number) => (data[i * STRIDE + KEY_HASH] as number) | 0;
     for (let i = 0; i < count; i++) {
       // Escapes and non-ASCII bytes (where different bytes may decode to the same text, e.g.
       // invalid UTF-8 to U+FFFD) are rare: then every key is compared decoded.
-      if (hashOf(i) === NO_KEY_HASH) return this.firstOccurrencesByText(buf);
+      if (hashOf(i) === NO_HASH) return this.firstOccurrencesByText(buf);
     }
     // Open addressing on the byte hashes; equal plain-ASCII bytes are equal keys.
     let size = 4;
@@ -216,34 +280,4 @@ export function identity(count: number): Int32Array {
   const array = new Int32Array(count);
   for (let i = 0; i < count; i++) array[i] = i;
   return array;
-}
-
-/**
- * A 31-bit hash of the bytes [start, end), or NO_KEY_HASH if any of them is not ASCII. Four
- * bytes per step: keys are long (OpenClaw's run keys are ~90 bytes) and there is one per entry.
- * The scanner hashes each key right after passing it, while its bytes are still in the CPU's
- * cache: hashing all keys in a second pass over a 13 MB store took ~3 ms, in the scan ~0.8 ms.
- */
-export function asciiHash(buf: Buffer, start: number, end: number): number {
-  let hash = (end - start) ^ 0x811c9dc5;
-  let high = 0;
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    const word =
-      (buf[i] as number) |
-      ((buf[i + 1] as number) << 8) |
-      ((buf[i + 2] as number) << 16) |
-      ((buf[i + 3] as number) << 24);
-    high |= word;
-    hash = Math.imul(hash ^ word, 0x9e3779b1);
-    hash ^= hash >>> 15;
-  }
-  for (; i < end; i++) {
-    const byte = buf[i] as number;
-    high |= byte;
-    hash = Math.imul(hash ^ byte, 0x01000193);
-  }
-  if ((high & 0x80808080) !== 0) return NO_KEY_HASH;
-  hash ^= hash >>> 16;
-  return hash >>> 1;
 }

@@ -25,11 +25,37 @@ export interface LockOptions {
   staleMs?: number;
 }
 
+/**
+ * Cutoffs of the `olderThan` selection of removeSessionEntries, in epoch ms: an entry goes when
+ * its kind has a cutoff and its updatedAt (0 when missing or not finite) is below it. Kinds are
+ * those of classifySessionKey (`@session-reaper/session-key`); null keeps every entry of a kind.
+ */
+export interface AgeCutoffs {
+  /** For cron run keys (`agent:<id>:cron:<job>:run:<run>`). */
+  cronRunsBefore: number | null;
+  /** For hook keys (`agent:<id>:hook:<hookId>`). */
+  hooksBefore: number | null;
+}
+
+/**
+ * Per kind with a cutoff, the smallest age base (updatedAt, or 0) among the entries of that kind
+ * the pass kept; null when it kept none, or the kind had no cutoff.
+ */
+export interface OldestKept {
+  cronRun: number | null;
+  hook: number | null;
+}
+
 /** Result of {@link removeSessionEntries}. */
 export interface RemoveEntriesResult {
   removed: EntryView[];
-  /** sessionIds still referenced by an entry that stays, read in the same locked pass. */
-  remainingSessionIds: Set<string>;
+  /** How many entries (distinct keys) the store held before the pass. */
+  entries: number;
+  /**
+   * sessionIds still referenced by an entry that stays, read in the same locked pass. A
+   * read-only set that reads the ids from the bytes of the store read, and holds them.
+   */
+  remainingSessionIds: ReadonlySet<string>;
   /** `sessionFile` values (as written) of the entries that stay, read in the same pass. */
   remainingSessionFiles: Set<string>;
   bytesBefore: number;
@@ -40,6 +66,8 @@ export interface RemoveEntriesResult {
    * lock; null when there is no store file.
    */
   fileIdentity: string | null;
+  /** Only for the `olderThan` selection: see OldestKept. */
+  oldestKept?: OldestKept;
 }
 
 /** Why a transcript was archived; it becomes part of the archive name. */
