@@ -27,7 +27,14 @@ export interface RemainingReferences {
 export async function archiveRemovedTranscripts(
   removed: readonly EntryView[],
   remaining: RemainingReferences,
-  context: { storePath: string; nowMs: number; dryRun: boolean; log: Logger },
+  context: {
+    storePath: string;
+    nowMs: number;
+    dryRun: boolean;
+    log: Logger;
+    /** Renames (and dry-run reports) wait for it; false archives nothing (see the batch). */
+    renameAfter?: PromiseLike<boolean>;
+  },
 ): Promise<ArchiveOutcome> {
   // A run removed under several keys names its transcript several times: the batch archives
   // (and reports) each file once.
@@ -43,6 +50,7 @@ export async function archiveRemovedTranscripts(
       nowMs: context.nowMs,
       dryRun: context.dryRun,
       stillInUse: stillReferenced(remaining, context.storePath),
+      ...(context.renameAfter === undefined ? {} : { renameAfter: context.renameAfter }),
     });
     return { paths };
   } catch (error) {

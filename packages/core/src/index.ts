@@ -18,6 +18,7 @@ export type {
   BackendAgeRemoveResult,
   BackendRemoveOptions,
   BackendRemoveResult,
+  BackendSelection,
   SessionStoreBackend,
 } from "./session-store-backend";
 export {

@@ -2,6 +2,7 @@ import type { Logger } from "./logger";
 import { ageCutoffs, maxRunsLimit, planOfAgeRemoval, planSweep, SweepPlanner } from "./plan-sweep";
 import type {
   BackendAgeRemoveResult,
+  BackendRemoveOptions,
   BackendRemoveResult,
   SessionStoreBackend,
 } from "./session-store-backend";
@@ -29,8 +30,12 @@ export async function removeByPlan(params: {
   nowMs: number;
   dryRun: boolean;
   log: Logger;
+  /** Passed to the backend: see BackendRemoveOptions.onSelected. */
+  onSelected?: BackendRemoveOptions["onSelected"];
 }): Promise<PlannedRemoval> {
   const { backend, storePath, policy, nowMs, dryRun, log } = params;
+  const options: BackendRemoveOptions =
+    params.onSelected === undefined ? { dryRun } : { dryRun, onSelected: params.onSelected };
   const limit = maxRunsLimit(policy);
 
   if (limit !== undefined && backend.removeSelected) {
@@ -44,7 +49,7 @@ export async function removeByPlan(params: {
         entriesBefore = views.length;
         return new Set(plan.remove.keys());
       },
-      { dryRun },
+      options,
     );
     return { plan, outcome, entriesBefore: outcome.entriesBefore ?? entriesBefore };
   }
@@ -61,7 +66,7 @@ export async function removeByPlan(params: {
     };
   }
   if (backend.removeByAge) {
-    const outcome = await backend.removeByAge(storePath, ageCutoffs(agePolicy, nowMs), { dryRun });
+    const outcome = await backend.removeByAge(storePath, ageCutoffs(agePolicy, nowMs), options);
     checkAgeOutcome(outcome, backend.name);
     const { removed, entriesBefore, oldestKept } = outcome;
     const plan = planOfAgeRemoval(removed, entriesBefore, oldestKept, agePolicy);
@@ -77,7 +82,7 @@ export async function removeByPlan(params: {
       entriesSeen += 1;
       return planner.add(view) !== null;
     },
-    { dryRun },
+    options,
   );
   return { plan: planner.plan(), outcome, entriesBefore: outcome.entriesBefore ?? entriesSeen };
 }

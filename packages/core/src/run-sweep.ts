@@ -1,13 +1,17 @@
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { cleanupArchivedTranscripts } from "@session-reaper/store";
-import { archiveRemovedTranscripts } from "./archive-removed-transcripts";
+import { type ArchiveOutcome, archiveRemovedTranscripts } from "./archive-removed-transcripts";
 import { DEFAULT_CRON_RETENTION_MS } from "./constants";
 import type { Logger } from "./logger";
 import { isPolicyEnabled } from "./plan-sweep";
 import { emptyReaperResult, reaperErrorInfo } from "./reaper-result";
 import { removeByPlan } from "./remove-by-plan";
-import type { BackendRemoveResult, SessionStoreBackend } from "./session-store-backend";
+import type {
+  BackendRemoveResult,
+  BackendSelection,
+  SessionStoreBackend,
+} from "./session-store-backend";
 import type { ReaperResult, RemovedEntry, SweepPolicy } from "./types";
 
 /** What the reaper remembers about a store whose last sweep found nothing to remove. */
@@ -159,11 +163,42 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   }
   state.quiet.delete(pathKey);
 
+  const archiveOf = (selection: BackendSelection, renameAfter?: Promise<boolean>) =>
+    archiveRemovedTranscripts(
+      selection.removed,
+      { sessionIds: selection.remainingSessionIds, sessionFiles: selection.remainingSessionFiles },
+      renameAfter === undefined
+        ? { storePath, nowMs, dryRun, log }
+        : { storePath, nowMs, dryRun, log, renameAfter },
+    );
+  // A backend that reports its selection before writing gets the transcripts checked while the
+  // write is in flight; they are renamed only once the pass resolved with that same selection.
+  const early: EarlyArchive[] = [];
+  const onSelected = (selection: BackendSelection) => {
+    // A backend that decides again (a retry) replaces its earlier selection.
+    for (const previous of early) previous.go(false);
+    // A malformed selection starts nothing; the pass's result is checked on its own.
+    if (!Array.isArray(selection?.removed)) return;
+    let go: (renames: boolean) => void = () => undefined;
+    const gate = new Promise<boolean>((resolve) => {
+      go = resolve;
+    });
+    // Never rejects: it may not be awaited before the pass is over.
+    const archive = archiveOf(selection, gate).catch((error: unknown) => ({ paths: [], error }));
+    early.push({ selection, removedCount: selection.removed.length, go, archive });
+  };
+  // Whatever happens, no early archive is left waiting: those not used archive nothing.
+  const settleEarly = async (used?: EarlyArchive) => {
+    for (const item of early) if (item !== used) item.go(false);
+    await Promise.all(early.map((item) => item.archive));
+  };
+
   let removal: Awaited<ReturnType<typeof removeByPlan>>;
   try {
-    removal = await removeByPlan({ backend, storePath, policy, nowMs, dryRun, log });
+    removal = await removeByPlan({ backend, storePath, policy, nowMs, dryRun, log, onSelected });
     checkBackendOutcome(removal.outcome, backend.name);
   } catch (error) {
+    await settleEarly();
     result.error = reaperErrorInfo(error);
     log.warn(
       { storePath, backend: backend.name, code: result.error.code, err: error },
@@ -195,18 +230,13 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   // `nowMs - keepArchivesMs`, and every archive made now is stamped `nowMs`, so neither touches
   // what the other works on.
   const keepArchivesMs = archiveRetentionMs(policy);
+  const latest = early.at(-1);
+  const used = latest !== undefined && isSelectionOf(latest, outcome) ? latest : undefined;
+  used?.go(true);
   const [archive, cleanup] = await Promise.all([
-    archiveRemovedTranscripts(
-      outcome.removed,
-      { sessionIds: outcome.remainingSessionIds, sessionFiles: outcome.remainingSessionFiles },
-      {
-        storePath,
-        nowMs,
-        dryRun,
-        log,
-      },
-    ),
+    used === undefined ? archiveOf(outcome) : used.archive,
     cleanupOldArchives(storePath, dirname(pathKey), keepArchivesMs, nowMs, dryRun, log),
+    settleEarly(used),
   ]);
   result.archivedPaths = archive.paths;
   result.archived = archive.paths.length;
@@ -241,6 +271,26 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   finish();
   logOutcome(log, result, backend.name);
   return result;
+}
+
+/** An archive batch started on a backend's selection; its renames wait for `go(true)`. */
+interface EarlyArchive {
+  selection: BackendSelection;
+  /** The length of `selection.removed` when it was handed over. */
+  removedCount: number;
+  go: (renames: boolean) => void;
+  archive: Promise<ArchiveOutcome>;
+}
+
+/** True when the pass resolved with exactly the selection the early archive checked. */
+function isSelectionOf(early: EarlyArchive, outcome: BackendRemoveResult): boolean {
+  const { selection } = early;
+  return (
+    selection.removed === outcome.removed &&
+    early.removedCount === outcome.removed.length &&
+    selection.remainingSessionIds === outcome.remainingSessionIds &&
+    selection.remainingSessionFiles === outcome.remainingSessionFiles
+  );
 }
 
 /**

@@ -31,10 +31,23 @@ export interface BackendAgeRemoveResult extends BackendRemoveResult {
   oldestKept: OldestKept;
 }
 
+/** What a removal pass decided, before it writes: the parts of its result archiving needs. */
+export type BackendSelection = Pick<
+  BackendRemoveResult,
+  "removed" | "remainingSessionIds" | "remainingSessionFiles"
+>;
+
 /** Options of a backend removal pass. */
 export interface BackendRemoveOptions {
   /** Decide and report, but write nothing. */
   dryRun: boolean;
+  /**
+   * Optional for a backend to call: once the pass has decided, before it writes, with the very
+   * `removed` array and sets its result will hold. The reaper then checks the removed sessions'
+   * transcripts while the write is in flight, and renames them only after the pass resolved
+   * with that same selection; a backend that never calls it gets them checked afterwards.
+   */
+  onSelected?: (selection: BackendSelection) => void;
 }
 
 /**

@@ -118,6 +118,7 @@ describe("archiveSessionTranscriptsBatch", () => {
     sessions: TranscriptSession[],
     dryRun = false,
     stillInUse?: (session: TranscriptSession) => boolean,
+    renameAfter?: Promise<boolean>,
   ) =>
     archiveSessionTranscriptsBatch({
       storePath: storePath(),
@@ -126,6 +127,7 @@ describe("archiveSessionTranscriptsBatch", () => {
       nowMs: NOW,
       dryRun,
       ...(stillInUse ? { stillInUse } : {}),
+      ...(renameAfter ? { renameAfter } : {}),
     });
   /** `count` sessions s0..s<count-1>, of which every `every`-th has a transcript. */
   async function sessionsWithTranscripts(count: number, every: number) {
@@ -231,6 +233,43 @@ describe("archiveSessionTranscriptsBatch", () => {
       );
     },
   );
+
+  it("checks first and renames only once renameAfter resolves true", async () => {
+    const { sessions, expected } = await sessionsWithTranscripts(40, 4);
+    const before = (await readdir(dir())).sort();
+    let open: (renames: boolean) => void = () => undefined;
+    const renameAfter = new Promise<boolean>((resolve) => {
+      open = resolve;
+    });
+    let asked = 0;
+    const stillInUse = () => {
+      asked++;
+      return false;
+    };
+    const archiving = batch(sessions, false, stillInUse, renameAfter);
+    // The checks run while the gate is shut (a transcript per session asked about); no rename.
+    await new Promise((resume) => setTimeout(resume, 50));
+    expect(asked).toBe(expected.length);
+    expect((await readdir(dir())).sort()).toEqual(before);
+    open(true);
+    expect(await archiving).toEqual(expected);
+    expect((await readdir(dir())).filter((name) => name.endsWith(STAMP))).toHaveLength(10);
+  });
+
+  it("archives nothing when renameAfter resolves false (dry run too) and throws its rejection", async () => {
+    const { sessions } = await sessionsWithTranscripts(40, 4);
+    const before = (await readdir(dir())).sort();
+    const gated = (renameAfter: Promise<boolean>, dryRun: boolean) =>
+      batch(sessions, dryRun, undefined, renameAfter);
+    expect(await gated(Promise.resolve(false), false)).toEqual([]);
+    expect(await gated(Promise.resolve(false), true)).toEqual([]);
+    expect(await gated(Promise.resolve(true), true)).toHaveLength(10);
+    const failure = new Error("write failed");
+    const rejected = Promise.reject(failure);
+    rejected.catch(() => undefined); // handled here; the batch still sees the rejection
+    await expect(gated(rejected, false)).rejects.toBe(failure);
+    expect((await readdir(dir())).sort()).toEqual(before);
+  });
 
   it("renames nothing when stillInUse throws, and rejects with its error", async () => {
     await writeFile(join(dir(), "a.jsonl"), "a");

@@ -58,12 +58,19 @@ export interface ArchiveSessionTranscriptsBatchParams {
    * throws, the batch throws.
    */
   stillInUse?: (session: TranscriptSession) => boolean;
+  /**
+   * Awaited after every check, right before the first rename (in a dry run too): `false`
+   * cancels the renames and the batch returns []; a rejection is thrown. Lets a caller check the
+   * transcripts while the store write that removes their entries is still in flight, and rename
+   * them only once that write succeeded.
+   */
+  renameAfter?: PromiseLike<boolean>;
 }
 
 /** What to archive: one session's transcripts, located from its store entry. */
 export interface ArchiveSessionTranscriptsParams
   extends TranscriptSession,
-    Omit<ArchiveSessionTranscriptsBatchParams, "sessions" | "stillInUse"> {}
+    Omit<ArchiveSessionTranscriptsBatchParams, "sessions" | "stillInUse" | "renameAfter"> {}
 
 /**
  * Renames a session's transcripts to `<file>.<reason>.<stamp>` (SPEC §1.4), never overwriting an
@@ -127,6 +134,7 @@ export async function archiveSessionTranscriptsBatch(
   }
   // Reported under the caller's store dir, naming the file that was actually renamed.
   const reported = (inside: Inside) => join(storeDir, inside.relativePath);
+  if (params.renameAfter !== undefined && (await params.renameAfter) !== true) return [];
   if (params.dryRun) return found.map(reported);
   const archived: string[] = [];
   let sliceStart = performance.now();

@@ -43,6 +43,7 @@ export { readSessionEntryViews } from "./read-session-entry-views";
 /** Removes selected entries byte-exactly under the lock; throws StoreCorruptError, StoreLockError or STORE_IO. */
 export {
   type EntrySelection,
+  type EntrySelectionOutcome,
   type RemoveSessionEntriesOptions,
   removeSessionEntries,
 } from "./remove-session-entries";

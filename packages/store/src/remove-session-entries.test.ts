@@ -1,11 +1,12 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { snapshotFile, useTempDir } from "../test/helpers/temp-dir";
+import { snapshotFile, tempFilesIn, useTempDir } from "../test/helpers/temp-dir";
 import { isStoreError } from "./errors";
 import { identifyStoreFile } from "./identify-store-file";
 import { removeSessionEntries } from "./remove-session-entries";
-import type { EntryView } from "./types";
+import type { EntryView, RemoveEntriesResult } from "./types";
 
 const STORE = {
   "agent:main:main": { sessionId: "chat", updatedAt: 10, model: { id: "m", ctx: [1, 2] } },
@@ -180,6 +181,66 @@ describe("removeSessionEntries", () => {
     expect(written.fileIdentity).toBe(await identifyStoreFile(store()));
     const missing = await removeSessionEntries(join(dir(), "none", "sessions.json"), isRun);
     expect(missing.fileIdentity).toBeNull();
+  });
+
+  it("reports its selection once, while the new bytes sync and before they replace the store", async () => {
+    const text = JSON.stringify(STORE, null, 2);
+    await writeFile(store(), text);
+    const seen: { removed: string[]; storeThen: string; temps: number; selection: unknown }[] = [];
+    const result = await removeSessionEntries(store(), isRun, {
+      onSelected: (selection) => {
+        seen.push({
+          removed: selection.removed.map((view) => view.key),
+          storeThen: readFileSync(store(), "utf8"),
+          temps: readdirSync(dir()).filter((name) => name.endsWith(".tmp")).length,
+          selection,
+        });
+      },
+    });
+    expect(seen).toHaveLength(1);
+    const [first] = seen;
+    expect(first?.removed).toEqual(["agent:main:cron:job:run:r1", "agent:main:cron:job:run:r2"]);
+    // The old store was still in place, its replacement written next to it.
+    expect(first?.storeThen).toBe(text);
+    expect(first?.temps).toBe(1);
+    // The very objects of the result.
+    const selection = first?.selection as Partial<RemoveEntriesResult>;
+    expect(selection.removed).toBe(result.removed);
+    expect(selection.remainingSessionIds).toBe(result.remainingSessionIds);
+    expect(selection.remainingSessionFiles).toBe(result.remainingSessionFiles);
+    expect(result.written).toBe(true);
+  });
+
+  it("reports its selection right away in a dry run or when nothing goes, never for no store", async () => {
+    await writeFile(store(), JSON.stringify(STORE));
+    const calls: number[] = [];
+    const onSelected = (selection: { removed: EntryView[] }) =>
+      calls.push(selection.removed.length);
+    await removeSessionEntries(store(), isRun, { dryRun: true, onSelected });
+    await removeSessionEntries(store(), () => false, { onSelected });
+    await removeSessionEntries(join(dir(), "none.json"), isRun, { onSelected });
+    await removeSessionEntries(join(dir(), "no", "sessions.json"), isRun, { onSelected });
+    expect(calls).toEqual([2, 0]);
+  });
+
+  it("fails with what onSelected throws and leaves the store as it was, with no temp file", async () => {
+    await writeFile(store(), JSON.stringify(STORE, null, 2));
+    const before = await snapshotFile(store());
+    const failure = new Error("caller bug");
+    for (const dryRun of [false, true]) {
+      await expect(
+        removeSessionEntries(store(), isRun, {
+          dryRun,
+          onSelected: () => {
+            throw failure;
+          },
+        }),
+      ).rejects.toBe(failure);
+      expect(await snapshotFile(store())).toEqual(before);
+      expect(await tempFilesIn(dir())).toEqual([]);
+    }
+    // The lock was released: the next pass runs.
+    expect((await removeSessionEntries(store(), isRun)).written).toBe(true);
   });
 
   it("treats a missing store or directory as empty and creates nothing", async () => {

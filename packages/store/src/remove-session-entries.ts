@@ -25,10 +25,25 @@ export type EntrySelection =
   | { selectAll: (views: readonly EntryView[]) => ReadonlySet<string> }
   | { olderThan: AgeCutoffs };
 
-/** Options of {@link removeSessionEntries}: lock options plus `dryRun`. */
+/** What a removal pass decided, handed to `onSelected` before anything is written. */
+export type EntrySelectionOutcome = Pick<
+  RemoveEntriesResult,
+  "removed" | "remainingSessionIds" | "remainingSessionFiles"
+>;
+
+/** Options of {@link removeSessionEntries}: lock options plus `dryRun` and `onSelected`. */
 export interface RemoveSessionEntriesOptions extends LockOptions {
   /** Compute the same result but write nothing (`written: false`). */
   dryRun?: boolean;
+  /**
+   * Called once if the store exists, under the lock, with the same `removed` array and sets
+   * the result will hold: while the new store's bytes are being synced to disk, before they
+   * replace the store (in a dry run, or when nothing is selected, right after the selection).
+   * Lets a caller prepare work on the selection while the pass waits for the disk; the pass can
+   * still fail after it, so nothing that needs the write may be done before the pass resolves.
+   * What it throws, the pass throws, and the store is left as it was.
+   */
+  onSelected?: (selection: EntrySelectionOutcome) => void;
 }
 
 /**
@@ -41,7 +56,7 @@ export async function removeSessionEntries(
   select: EntrySelection,
   options: RemoveSessionEntriesOptions = {},
 ): Promise<RemoveEntriesResult> {
-  const { dryRun = false, ...lockOptions } = options;
+  const { dryRun = false, onSelected, ...lockOptions } = options;
   const path = resolve(storePath);
   const byAge = typeof select === "object" && "olderThan" in select;
   if (byAge) checkCutoffs(select.olderThan);
@@ -62,6 +77,14 @@ export async function removeSessionEntries(
       const layout = scanStoreLayout(buf, path);
       const keys = distinctKeys(layout, buf);
       const { removed, cut, ...remaining } = selectMembers(layout, buf, keys, select);
+      const reportSelection = () =>
+        onSelected?.({
+          removed,
+          remainingSessionIds: remaining.remainingSessionIds,
+          remainingSessionFiles: remaining.remainingSessionFiles,
+        });
+      // With a write to make, the selection is reported while the disk syncs (see onSelected).
+      if (removed.length === 0 || dryRun) reportSelection();
       if (removed.length === 0) {
         const fileIdentity = await identifyStoreFile(path);
         return { ...unchanged(buf.length, fileIdentity), ...remaining };
@@ -84,6 +107,7 @@ export async function removeSessionEntries(
         writtenStats = await writeFileAtomically(path, chunks, {
           mode: file.mode,
           beforeRename: lock.assertHeld,
+          whileSyncing: reportSelection,
         });
         invalidateStoreCache(path);
       }

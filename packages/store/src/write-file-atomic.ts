@@ -27,6 +27,17 @@ export interface WriteFileAtomicOptions {
 interface InternalWriteOptions extends WriteFileAtomicOptions {
   /** Runs after the data is durable in the temp file and before it replaces the target. */
   beforeRename?: () => Promise<void>;
+  /**
+   * Runs once the data is written and its fsync under way, so that a caller's work overlaps
+   * the wait for the disk. What it throws fails the write (after the sync; temp file removed),
+   * unchanged.
+   */
+  whileSyncing?: () => void;
+}
+
+/** Carries what `whileSyncing` threw past the STORE_IO wrapping of the write's own failures. */
+class HookFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /**
@@ -69,7 +80,15 @@ export async function writeFileAtomically(
     // open() applies the umask; chmod makes the final mode exactly what was asked for.
     await handle.chmod(mode);
     // Neither the fsync nor the rename changes what fstat reports (mtime included).
-    [, stats] = await Promise.all([handle.sync(), handle.stat()]);
+    const syncing = Promise.all([handle.sync(), handle.stat()]);
+    let hookFailure: HookFailure | null = null;
+    try {
+      options.whileSyncing?.();
+    } catch (error) {
+      hookFailure = new HookFailure(error);
+    }
+    [, stats] = await syncing;
+    if (hookFailure !== null) throw hookFailure;
     await handle.close();
     handle = undefined;
     await options.beforeRename?.();
@@ -77,6 +96,7 @@ export async function writeFileAtomically(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await unlink(tempPath).catch(() => undefined);
+    if (error instanceof HookFailure) throw error.error;
     throw isStoreError(error) ? error : storeIoError(target, "write", error);
   }
   await syncDirectory(dir);
