@@ -89,11 +89,18 @@ export async function checkNoReadWhenUnchanged(
         return file.removeEntries(storePath, select, options);
       },
     };
-    const { removeSelected, identify } = file;
+    const { removeSelected, removeByAge, identify } = file;
     if (removeSelected) {
       backend.removeSelected = (storePath, selectAll, options) => {
         reads++;
         return removeSelected.call(file, storePath, selectAll, options);
+      };
+    }
+    // The path the sweep takes with age rules only, as in the timed variant 4.
+    if (removeByAge) {
+      backend.removeByAge = (storePath, cutoffs, options) => {
+        reads++;
+        return removeByAge.call(file, storePath, cutoffs, options);
       };
     }
     if (identify) backend.identify = identify.bind(file);

@@ -55,9 +55,10 @@ export const STORE_VARIANTS: readonly StoreVariant[] = [
     id: "remove",
     label: "3 removeSessionEntries",
     async run(storePath, nowMs) {
-      const result = await removeSessionEntries(storePath, (view) =>
-        expiredRun(view.key, view.updatedAt, nowMs),
-      );
+      // The reaper's own selection: cron runs by age, read from the store's bytes.
+      const result = await removeSessionEntries(storePath, {
+        olderThan: { cronRunsBefore: nowMs - RETENTION_MS, hooksBefore: null },
+      });
       return { removed: result.removed.length, archived: 0, archivesRemoved: 0 };
     },
   },
