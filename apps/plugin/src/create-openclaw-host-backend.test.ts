@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -107,6 +108,29 @@ describe("createOpenClawHostBackend", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.storePath).toBe(storePath);
     expect(calls[0]?.skipMaintenance).toBe(true);
+  });
+
+  it("reports its selection, the objects it returns, before the host saves the store", async () => {
+    const storePath = await seed();
+    const before = await readFile(storePath, "utf8");
+    const { update } = hostWriter();
+    const backend = createOpenClawHostBackend(update);
+    const reported: { selection: object; storeThen: string }[] = [];
+    const result = await backend.removeEntries(storePath, (view) => view.key.includes(":run:"), {
+      dryRun: false,
+      onSelected: (selection) => {
+        // Runs inside the mutator; readFileSync sees what the host has saved so far.
+        reported.push({ selection, storeThen: readFileSync(storePath, "utf8") });
+      },
+    });
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.storeThen).toBe(before);
+    const selection = reported[0]?.selection as typeof result;
+    expect(selection.removed).toBe(result.removed);
+    expect(selection.remainingSessionIds).toBe(result.remainingSessionIds);
+    expect(selection.remainingSessionFiles).toBe(result.remainingSessionFiles);
+    expect(result.removed).toHaveLength(3);
+    expect(await storeKeys(storePath)).toEqual(["agent:main:cron:nightly", "agent:main:main"]);
   });
 
   it("does not let the host write when nothing is selected or in a dry run", async () => {

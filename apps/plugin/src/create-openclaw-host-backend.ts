@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import type { SessionStoreBackend } from "@session-reaper/core";
+import type { BackendRemoveOptions, SessionStoreBackend } from "@session-reaper/core";
 import { type EntryView, readSessionEntryViews } from "@session-reaper/store";
 
 /**
@@ -37,7 +37,7 @@ export function createOpenClawHostBackend(
   const removeInHost = (
     storePath: string,
     choose: (views: readonly EntryView[]) => ReadonlySet<string>,
-    dryRun: boolean,
+    { dryRun, onSelected }: BackendRemoveOptions,
   ): Promise<HostRemoval> =>
     updateSessionStore<HostRemoval>(
       storePath,
@@ -60,6 +60,8 @@ export function createOpenClawHostBackend(
           if (view.sessionFile !== undefined) remainingSessionFiles.add(view.sessionFile);
         }
         if (!dryRun) for (const view of removed) delete store[view.key];
+        // Decided: the reaper may check transcripts while the host saves the store.
+        onSelected?.({ removed, remainingSessionIds, remainingSessionFiles });
         return {
           removed,
           remainingSessionIds,
@@ -77,16 +79,15 @@ export function createOpenClawHostBackend(
 
   return {
     name: OPENCLAW_HOST_BACKEND,
-    removeEntries: (storePath, select, { dryRun }) =>
+    removeEntries: (storePath, select, options) =>
       removeInHost(
         storePath,
         (views) => new Set(views.filter((view) => select(view) === true).map((view) => view.key)),
-        dryRun,
+        options,
       ),
     // The host hands over the whole store under its writer, so whole-store rules such as
     // maxRunsPerJob are decided and applied in the same pass.
-    removeSelected: (storePath, selectAll, { dryRun }) =>
-      removeInHost(storePath, selectAll, dryRun),
+    removeSelected: (storePath, selectAll, options) => removeInHost(storePath, selectAll, options),
     async identify(storePath) {
       try {
         const info = await stat(storePath);
