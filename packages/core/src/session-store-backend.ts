@@ -82,7 +82,8 @@ export interface SessionStoreBackend {
    * entry whose base is below `cutoffs.hooksBefore` (null: none of that kind), keys classified
    * as `classifySessionKey` does. The same removal as `removeEntries` with the age rules, for a
    * backend that decides it cheaper than a view per entry (the file backend reads keys and
-   * stamps from the store's bytes). Sweeps without `maxRunsPerJob` use it when present.
+   * stamps from the store's bytes). Used, when present, by every sweep that applies only the
+   * age rules (no `maxRunsPerJob`, or a backend without `removeSelected`).
    */
   removeByAge?(
     storePath: string,
