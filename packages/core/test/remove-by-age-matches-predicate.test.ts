@@ -108,4 +108,46 @@ describe("a sweep through the file backend's removeByAge", () => {
     // A generator that never expires both kinds would prove little.
     expect([...prunedKinds].sort()).toEqual(["hook", "run"]);
   }, 60_000);
+
+  it("is used, with the warning, when maxRunsPerJob meets a backend without removeSelected", async () => {
+    const t = await createTempStore();
+    try {
+      await t.write({
+        "agent:a:cron:j:run:1": entry("s1", NOW - 30 * HOUR),
+        "agent:a:cron:j:run:2": entry("s2", NOW - HOUR),
+        "agent:a:cron:j:run:3": entry("s3", NOW - 2 * HOUR),
+      });
+      const { removeSelected: _unused, removeByAge, ...file } = createFileBackend();
+      if (!removeByAge) throw new Error("the file backend removes by age");
+      let byAge = 0;
+      const backend: SessionStoreBackend = {
+        ...file,
+        removeByAge: (...args) => {
+          byAge++;
+          return removeByAge(...args);
+        },
+      };
+      const warnings: string[] = [];
+      const logger = {
+        debug: () => {},
+        info: () => {},
+        warn: (_fields: object, message?: string) => {
+          warnings.push(message ?? "");
+        },
+        error: () => {},
+      };
+      const cronConfig = { sessionRetention: "24h", maxRunsPerJob: 1 };
+      const result = await createReaper({ cronConfig, backend, logger }).sweep(t.storePath, {
+        nowMs: NOW,
+      });
+      // Only the age rule applied: run 3 stays although the cap would remove it.
+      expect(result).toMatchObject({ swept: true, prunedKeys: ["agent:a:cron:j:run:1"] });
+      expect(byAge).toBe(1);
+      expect(warnings).toEqual([
+        "session store backend cannot apply maxRunsPerJob; only retention rules used",
+      ]);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });
