@@ -22,11 +22,19 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-const valid = JSON.stringify(
-  { "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR), "agent:main:chat": entry("c", NOW) },
-  null,
-  2,
-);
+/** An expired run (sessionId s) and a chat: what most tests here start from. */
+const VALID_STORE = {
+  "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
+  "agent:main:chat": entry("c", NOW),
+};
+const valid = JSON.stringify(VALID_STORE, null, 2);
+
+/** Writes VALID_STORE and the run's transcript s.jsonl; returns the store's bytes. */
+async function seedValidStore(): Promise<Buffer> {
+  await t.write(VALID_STORE);
+  await t.file("s.jsonl");
+  return t.readBytes();
+}
 const corruptStores: Record<string, string> = {
   truncated: valid.slice(0, valid.length - 7),
   empty: "",
@@ -87,12 +95,7 @@ function release(child: ChildProcess): Promise<void> {
 
 describe("a store locked by another process", () => {
   it("times out with STORE_LOCK_TIMEOUT, changes nothing, and keeps the throttle", async () => {
-    await t.write({
-      "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
-      "agent:main:chat": entry("c", NOW),
-    });
-    await t.file("s.jsonl");
-    const before = await t.readBytes();
+    const before = await seedValidStore();
     const reaper = createReaper({ backend: createFileBackend({ timeoutMs: 300 }) });
     const holder = await holdLock(t.storePath);
     try {
@@ -133,12 +136,7 @@ describe("bad input and broken backends", () => {
   });
 
   it("reports a backend that breaks its contract in the result; the store is left as it was", async () => {
-    await t.write({
-      "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
-      "agent:main:chat": entry("c", NOW),
-    });
-    await t.file("s.jsonl");
-    const before = await t.readBytes();
+    const before = await seedValidStore();
     // Returns removals without remainingSessionIds and never touches the file.
     const broken: SessionStoreBackend = {
       name: "broken",
@@ -174,12 +172,7 @@ describe("bad input and broken backends", () => {
   });
 
   it("reports a removal by age without the facts its plan needs as a broken contract", async () => {
-    await t.write({
-      "agent:main:cron:j:run:r": entry("s", NOW - 30 * HOUR),
-      "agent:main:chat": entry("c", NOW),
-    });
-    await t.file("s.jsonl");
-    const before = await t.readBytes();
+    const before = await seedValidStore();
     const outcome = {
       removed: [{ key: "agent:main:cron:j:run:r", sessionId: "s" }],
       remainingSessionIds: new Set(["c"]),
