@@ -33,7 +33,7 @@ export async function archiveRemovedTranscripts(
     dryRun: boolean;
     log: Logger;
     /** Renames (and dry-run reports) wait for it; false archives nothing (see the batch). */
-    renameAfter?: PromiseLike<boolean>;
+    renameAfter?: PromiseLike<boolean> | undefined;
   },
 ): Promise<ArchiveOutcome> {
   // A run removed under several keys names its transcript several times: the batch archives
@@ -50,7 +50,7 @@ export async function archiveRemovedTranscripts(
       nowMs: context.nowMs,
       dryRun: context.dryRun,
       stillInUse: stillReferenced(remaining, context.storePath),
-      ...(context.renameAfter === undefined ? {} : { renameAfter: context.renameAfter }),
+      renameAfter: context.renameAfter,
     });
     return { paths };
   } catch (error) {

@@ -20,7 +20,7 @@ export function createFileBackend(options: LockOptions = {}): SessionStoreBacken
     const { fileIdentity, entries, ...result }: RemoveEntriesResult = await removeSessionEntries(
       storePath,
       selection,
-      onSelected === undefined ? { ...options, dryRun } : { ...options, dryRun, onSelected },
+      { ...options, dryRun, onSelected },
     );
     return { ...result, entriesBefore: entries, identityAfter: fileIdentity };
   };

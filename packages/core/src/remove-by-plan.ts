@@ -31,11 +31,10 @@ export async function removeByPlan(params: {
   dryRun: boolean;
   log: Logger;
   /** Passed to the backend: see BackendRemoveOptions.onSelected. */
-  onSelected?: BackendRemoveOptions["onSelected"];
+  onSelected?: BackendRemoveOptions["onSelected"] | undefined;
 }): Promise<PlannedRemoval> {
   const { backend, storePath, policy, nowMs, dryRun, log } = params;
-  const options: BackendRemoveOptions =
-    params.onSelected === undefined ? { dryRun } : { dryRun, onSelected: params.onSelected };
+  const options: BackendRemoveOptions = { dryRun, onSelected: params.onSelected };
   const limit = maxRunsLimit(policy);
 
   if (limit !== undefined && backend.removeSelected) {

@@ -167,9 +167,7 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
     archiveRemovedTranscripts(
       selection.removed,
       { sessionIds: selection.remainingSessionIds, sessionFiles: selection.remainingSessionFiles },
-      renameAfter === undefined
-        ? { storePath, nowMs, dryRun, log }
-        : { storePath, nowMs, dryRun, log, renameAfter },
+      { storePath, nowMs, dryRun, log, renameAfter },
     );
   // A backend that reports its selection before writing gets the transcripts checked while the
   // write is in flight; they are renamed only once the pass resolved with that same selection.

@@ -47,7 +47,7 @@ export interface BackendRemoveOptions {
    * transcripts while the write is in flight, and renames them only after the pass resolved
    * with that same selection; a backend that never calls it gets them checked afterwards.
    */
-  onSelected?: (selection: BackendSelection) => void;
+  onSelected?: ((selection: BackendSelection) => void) | undefined;
 }
 
 /**

@@ -64,7 +64,7 @@ export interface ArchiveSessionTranscriptsBatchParams {
    * transcripts while the store write that removes their entries is still in flight, and rename
    * them only once that write succeeded.
    */
-  renameAfter?: PromiseLike<boolean>;
+  renameAfter?: PromiseLike<boolean> | undefined;
 }
 
 /** What to archive: one session's transcripts, located from its store entry. */

@@ -43,7 +43,7 @@ export interface RemoveSessionEntriesOptions extends LockOptions {
    * still fail after it, so nothing that needs the write may be done before the pass resolves.
    * What it throws, the pass throws, and the store is left as it was.
    */
-  onSelected?: (selection: EntrySelectionOutcome) => void;
+  onSelected?: ((selection: EntrySelectionOutcome) => void) | undefined;
 }
 
 /**
