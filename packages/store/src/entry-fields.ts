@@ -129,10 +129,10 @@ export class EntryFields {
       valueEnd,
       flags,
       hasId ? this.idStart : ABSENT,
-      this.idEnd,
+      hasId ? this.idEnd : 0,
       hasId ? this.idHash : NO_HASH,
       hasFile ? this.fileStart : ABSENT,
-      this.fileEnd,
+      hasFile ? this.fileEnd : 0,
       this.updatedAt,
     );
   }

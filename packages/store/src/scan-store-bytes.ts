@@ -21,6 +21,7 @@ import {
   unexpected,
   wordsOf,
 } from "./json-skip";
+import { scanStoreLayoutWasm } from "./scan-store-wasm";
 import { StoreLayout } from "./store-layout";
 import type { EntryView } from "./types";
 
@@ -61,9 +62,16 @@ export function scanStoreBytes(buf: Buffer, path: string): ScannedMember[] {
  * Accepts exactly the texts `JSON.parse(buf.toString("utf8"))` accepts whose top-level value is
  * an object, and returns where its members are, in file order (a duplicated key gives several
  * members), without decoding any of them. Throws StoreCorruptError, with the offending byte
- * offset, for everything else.
+ * offset, for everything else. Scans in WebAssembly (see scan-store-wasm.ts) where it can, else
+ * with {@link scanStoreLayoutJs}.
  */
 export function scanStoreLayout(buf: Buffer, path: string): StoreLayout {
+  const layout = scanStoreLayoutWasm(buf);
+  return typeof layout === "object" ? layout : scanStoreLayoutJs(buf, path);
+}
+
+/** {@link scanStoreLayout} in JavaScript only: the reference, and what explains errors. */
+export function scanStoreLayoutJs(buf: Buffer, path: string): StoreLayout {
   const n = buf.length;
   if (n === 0) throw corrupt(path, 0, "the file is empty");
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {

@@ -31,6 +31,8 @@ const FLAGS = 9;
 /** The key's asciiHash (bytes between the quotes); NO_HASH if it has none. */
 const KEY_HASH = 10;
 const STRIDE = 11;
+/** 32-bit words per member in a StoreLayout (the WebAssembly scanner writes the same records). */
+export const RECORD_WORDS = STRIDE;
 
 /**
  * Where the members of a scanned store file are: offsets of each member's key, value end and
@@ -97,6 +99,36 @@ export class StoreLayout {
     data[at + KEY_HASH] = keyHash;
     this.updated[count] = updatedAt;
     this.count = count + 1;
+  }
+
+  /**
+   * Appends `count` members from records laid out as this class lays them out: RECORD_WORDS
+   * words each in `words`, and their updatedAt values (NaN when absent) in `updated`.
+   */
+  addRecords(words: Uint32Array, updated: Float64Array, count: number): void {
+    const total = this.count + count;
+    if (total * STRIDE > this.data.length) {
+      const size = Math.max(total, this.updated.length * 2);
+      const data = new Uint32Array(size * STRIDE);
+      data.set(this.data.subarray(0, this.count * STRIDE));
+      this.data = data;
+      const bigger = new Float64Array(size);
+      bigger.set(this.updated.subarray(0, this.count));
+      this.updated = bigger;
+    }
+    this.data.set(words.subarray(0, count * STRIDE), this.count * STRIDE);
+    this.updated.set(updated.subarray(0, count), this.count);
+    this.count = total;
+  }
+
+  /** True when `other` holds the same members with the same records, word for word. */
+  sameRecords(other: StoreLayout): boolean {
+    if (other.count !== this.count) return false;
+    for (let k = 0; k < this.count * STRIDE; k++) if (other.data[k] !== this.data[k]) return false;
+    for (let i = 0; i < this.count; i++) {
+      if (!Object.is(other.updated[i], this.updated[i])) return false;
+    }
+    return true;
   }
 
   /** Offset of member i's key (its opening quote). */

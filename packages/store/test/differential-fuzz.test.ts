@@ -5,14 +5,19 @@ import {
   type ScannedMember,
   scanStoreBytes,
   scanStoreLayout,
+  scanStoreLayoutJs,
   spliceOutMembers,
 } from "../src/scan-store-bytes";
+import { scanStoreLayoutWasm } from "../src/scan-store-wasm";
+import type { StoreLayout } from "../src/store-layout";
 import type { EntryView } from "../src/types";
 
 // Differential fuzz of the byte scanner against JSON.parse: random JSON documents (duplicate
 // keys, escapes, unicode, any layout, non-object top levels) and random byte mutations of them.
 // scanStoreBytes must accept exactly what JSON.parse accepts as an object, agree with it on
-// every view, and spliceOutMembers must give what JSON.parse-then-delete gives.
+// every view, and spliceOutMembers must give what JSON.parse-then-delete gives. The WebAssembly
+// scanner (which scanStoreBytes uses first) must give the JavaScript scanner's layout record for
+// record, or leave the file to it: never accept what it rejects, never reject what it accepts.
 
 /** A JSON syntax tree that keeps what JSON.parse loses: duplicate keys and token spelling. */
 type Node =
@@ -189,14 +194,24 @@ type Counts = {
   rejected: number;
   nonObject: number;
   splices: number;
+  /** Accepted files the WebAssembly scanner scanned itself (the rest it left to JavaScript). */
+  byWasm: number;
 };
-const newCounts = (): Counts => ({ cases: 0, accepted: 0, rejected: 0, nonObject: 0, splices: 0 });
+const newCounts = (): Counts => ({
+  cases: 0,
+  accepted: 0,
+  rejected: 0,
+  nonObject: 0,
+  splices: 0,
+  byWasm: 0,
+});
 const total = newCounts();
 
 afterAll(() => {
   console.log(
     `differential fuzz: ${total.cases} cases — ${total.accepted} accepted by both ` +
-      `(${total.splices} splices checked), ${total.rejected} rejected by both ` +
+      `(${total.splices} splices checked, ${total.byWasm} scanned in WebAssembly), ` +
+      `${total.rejected} rejected by both ` +
       `(${total.nonObject} of them valid JSON but not an object)`,
   );
 });
@@ -246,6 +261,31 @@ function placed(bytes: Buffer, shift: number, fill: number | undefined): Buffer 
   return backing.subarray(shift, shift + bytes.length);
 }
 
+/** The JavaScript scanner's layout, or null when it rejects the file. */
+function referenceLayout(buf: Buffer): StoreLayout | null {
+  try {
+    return scanStoreLayoutJs(buf, "fuzz.json");
+  } catch (error) {
+    if (error instanceof StoreCorruptError) return null;
+    throw error;
+  }
+}
+
+/** Checks the WebAssembly scanner against the JavaScript one on `buf`. */
+function checkWasm(buf: Buffer, counts: Counts): void {
+  const wasm = scanStoreLayoutWasm(buf);
+  const reference = referenceLayout(buf);
+  if (reference === null) {
+    // Rejected, or left to the JavaScript scanner before it found out.
+    expect(["invalid", "left-to-js"]).toContain(wasm);
+  } else if (typeof wasm === "object") {
+    counts.byWasm++;
+    expect(wasm.sameRecords(reference), "same records as the JavaScript scanner").toBe(true);
+  } else {
+    expect(wasm).toBe("left-to-js");
+  }
+}
+
 function scanOutcome(buf: Buffer): ScannedMember[] | { offset: number } {
   try {
     return scanStoreBytes(buf, "fuzz.json");
@@ -261,6 +301,7 @@ function scanOutcome(buf: Buffer): ScannedMember[] | { offset: number } {
  */
 function check(buf: Buffer, removeBits: boolean[], unchangedBefore: number, counts: Counts): void {
   counts.cases++;
+  checkWasm(buf, counts);
   const text = buf.toString("utf8");
   const parsed = parseOrUndefined(text);
   // The scanner reads aligned words: the same bytes at another alignment, amid bytes that mean
@@ -445,6 +486,7 @@ describe("scanStoreBytes / spliceOutMembers vs JSON.parse", () => {
       const full = Buffer.from(render(doc, style));
       const cut = full.subarray(0, Math.floor(at * full.length));
       counts.cases++;
+      checkWasm(cut, counts);
       if (parseOrUndefined(cut.toString("utf8"))) {
         // Only trailing whitespace was cut: still a valid store.
         expect(() => scanStoreBytes(cut, "cut.json")).not.toThrow();
