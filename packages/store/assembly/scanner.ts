@@ -7,9 +7,12 @@
 // the two scanners on every file they build.
 //
 // Memory, laid out by the caller: [stack: MAX_DEPTH bytes][records: cap × RECORD bytes]
-// [numbers: cap × 8 bytes][file bytes, then at least PADDING zero bytes]. The zero bytes end
-// every run a 16-byte load looks for (a zero byte is a control byte, which no string, number,
-// literal or whitespace run accepts), so no loop checks the end of the file.
+// [numbers: cap × 8 bytes][a window of the file's bytes, then at least PADDING zero bytes]. The
+// zero bytes end every run a 16-byte load looks for (a zero byte is a control byte, which no
+// string, number, literal or whitespace run accepts), so no loop checks the end of the window.
+// A member that runs past the window fails like an invalid one; the caller then moves the
+// window to that member (`resume`) and goes on, and knows the file invalid only once the window
+// reaches its end.
 
 /** Nesting deeper than this goes to the JavaScript scanner (which has no limit). */
 const MAX_DEPTH: usize = 1024;
@@ -57,11 +60,17 @@ let stack: usize = 0;
 let records: usize = 0;
 let numbers: usize = 0;
 let capacity: i32 = 0;
+/** Where offset 0 of the file is (or would be: the memory may hold a later window of it). */
 let data: usize = 0;
+let size: usize = 0;
+/** Where the file ends, in the same (wrapping) arithmetic as `data`. */
 let end: usize = 0;
-/** The next member's key (its opening quote); 0 once the object is closed. */
+/** Where the next member starts (its key, or whitespace before it); 0 once the object closed. */
 let cursor: usize = 0;
 let finishedFlag: i32 = 0;
+let writtenCount: i32 = 0;
+/** Whether a member was recorded: a '}' where a key belongs then ends no empty object. */
+let sawMember: bool = false;
 
 // The view fields of the member being scanned; the last occurrence of a name wins.
 let idStart: usize = 0;
@@ -470,9 +479,11 @@ function simpleNumber(start: usize, stop: usize): f64 {
 }
 
 /**
- * Starts a scan of the `n` bytes at `file`, followed by PADDING zero bytes; `next` then writes up
- * to `cap` records to `recordsAt` and their updatedAt values to `numbersAt`, with the stack at
- * heapStart(). Returns 0, or INVALID.
+ * Starts a scan of a file of `n` bytes whose first bytes (a window of it, see `resume`) are at
+ * `file`, followed by PADDING zero bytes; `next` then writes up to `cap` records to
+ * `recordsAt` and their updatedAt values to `numbersAt`, with the stack at heapStart().
+ * Returns 0, or INVALID (which, when the window is not the whole file, may only mean that the
+ * window is too short).
  */
 export function begin(file: usize, n: usize, recordsAt: usize, numbersAt: usize, cap: i32): i32 {
   stack = heapStart();
@@ -480,28 +491,56 @@ export function begin(file: usize, n: usize, recordsAt: usize, numbersAt: usize,
   numbers = numbersAt;
   capacity = cap;
   data = file;
+  size = n;
   end = file + n;
   finishedFlag = 0;
+  sawMember = false;
   const p = skipWhitespace(file);
   if (at(p) != 0x7b) return INVALID;
-  cursor = skipWhitespace(p + 1);
-  if (at(cursor) == 0x7d) {
-    if (skipWhitespace(cursor + 1) != end) return INVALID;
-    cursor = 0;
-    finishedFlag = 1;
-  }
+  cursor = p + 1;
   return 0;
+}
+
+/**
+ * Goes on with the member at `memberAt` after the caller moved the window: `base` is where
+ * offset 0 of the file would be (it may lie below the memory, in wrapping arithmetic).
+ */
+export function resume(base: usize, memberAt: usize): void {
+  data = base;
+  end = base + size;
+  cursor = memberAt;
+}
+
+/** The file offset of the member `next` stopped at (after INVALID: where to go on from). */
+export function cursorOffset(): u32 {
+  return <u32>(cursor - data);
+}
+
+/** How many records the last `next` wrote (after INVALID: those of the members it completed). */
+export function written(): i32 {
+  return writtenCount;
 }
 
 /**
  * Scans up to `cap` more members, writing their records from the start of the records area.
  * Returns how many it wrote, INVALID or NEEDS_JS; finished() tells whether the scan is complete.
- * A result below `cap` means complete.
+ * A member is recorded only once the separator after it is read, so that after INVALID the
+ * members before `cursorOffset()` are exactly those recorded.
  */
 export function next(): i32 {
   let p = cursor;
   let count: i32 = 0;
   while (p != 0 && count < capacity) {
+    // Where to go on from if this member does not complete in the window.
+    cursor = p;
+    writtenCount = count;
+    p = skipWhitespace(p);
+    if (at(p) == 0x7d && !sawMember) {
+      // The object is empty.
+      if (skipWhitespace(p + 1) != end) return INVALID;
+      p = 0;
+      break;
+    }
     if (at(p) != 0x22) return INVALID;
     const keyStart = p;
     p = nextStringStop(p + 1);
@@ -513,28 +552,38 @@ export function next(): i32 {
     }
     p++;
     const keyEnd = p;
-    const keyHash = keyEscaped ? NO_HASH : asciiHash(keyStart + 1, keyEnd - 1);
     p = skipWhitespace(p);
     if (at(p) != 0x3a) return INVALID;
     idStart = 0;
     fileStart = 0;
     updatedStart = 0;
     needsJs = false;
-    p = scanValue(skipWhitespace(p + 1));
-    if (p == 0) return needsJs ? NEEDS_JS : INVALID;
-
+    const valueEnd = scanValue(skipWhitespace(p + 1));
+    if (valueEnd == 0) return needsJs ? NEEDS_JS : INVALID;
     let updatedAt: f64 = NaN;
     if (updatedStart != 0) {
       updatedAt = simpleNumber(updatedStart, updatedEnd);
       // Any other number is read by JavaScript's own number parser.
       if (isNaN(updatedAt)) return NEEDS_JS;
     }
+    p = skipWhitespace(valueEnd);
+    const c = at(p);
+    if (c == 0x2c) {
+      p = skipWhitespace(p + 1);
+    } else if (c == 0x7d) {
+      if (skipWhitespace(p + 1) != end) return INVALID;
+      p = 0;
+    } else {
+      return INVALID;
+    }
+
+    const keyHash = keyEscaped ? NO_HASH : asciiHash(keyStart + 1, keyEnd - 1);
     const record = records + <usize>count * RECORD;
     const hasId = idStart != 0;
     const hasFile = fileStart != 0;
     store<u32>(record, <u32>(keyStart - data), KEY_START);
     store<u32>(record, <u32>(keyEnd - data), KEY_END);
-    store<u32>(record, <u32>(p - data), VALUE_END);
+    store<u32>(record, <u32>(valueEnd - data), VALUE_END);
     store<u32>(record, hasId ? <u32>(idStart - data) : ABSENT, ID_START);
     store<u32>(record, hasId ? <u32>(idEnd - data) : 0, ID_END);
     store<u32>(record, hasFile ? <u32>(fileStart - data) : ABSENT, FILE_START);
@@ -551,19 +600,10 @@ export function next(): i32 {
     store<u32>(record, keyHash, KEY_HASH);
     store<f64>(numbers + ((<usize>count) << 3), updatedAt);
     count++;
-
-    p = skipWhitespace(p);
-    const c = at(p);
-    if (c == 0x2c) {
-      p = skipWhitespace(p + 1);
-    } else if (c == 0x7d) {
-      if (skipWhitespace(p + 1) != end) return INVALID;
-      p = 0;
-    } else {
-      return INVALID;
-    }
+    sawMember = true;
   }
   cursor = p;
+  writtenCount = count;
   if (p == 0) finishedFlag = 1;
   return count;
 }

@@ -22,11 +22,16 @@ function wasmLayout(buf: Buffer): StoreLayout {
   return layout;
 }
 
-/** Asserts that the WebAssembly scanner scans `text` itself, to the JavaScript scanner's layout. */
-function expectSameLayout(text: string | Buffer): StoreLayout {
+/**
+ * Asserts that the WebAssembly scanner scans `text` itself, to the JavaScript scanner's layout,
+ * in its own windows and in windows of `windowBytes` (so that members straddle window edges).
+ */
+function expectSameLayout(text: string | Buffer, windowBytes = 7): StoreLayout {
   const buf = typeof text === "string" ? Buffer.from(text) : text;
   const layout = wasmLayout(buf);
   expect(layout.sameRecords(scanStoreLayoutJs(buf, PATH))).toBe(true);
+  const windowed = scanStoreLayoutWasm(buf, windowBytes);
+  expect(typeof windowed === "object" && windowed.sameRecords(layout), "windowed").toBe(true);
   return layout;
 }
 
@@ -119,8 +124,9 @@ describe("scanStoreLayoutWasm", () => {
         if (leftToJs(members)) {
           left++;
           expect(scanStoreLayoutWasm(Buffer.from(text))).toBe("left-to-js");
+          expect(scanStoreLayoutWasm(Buffer.from(text), 1 + (left % 50))).toBe("left-to-js");
         } else {
-          scanned += expectSameLayout(text).count;
+          scanned += expectSameLayout(text, 1 + (scanned % 50)).count;
         }
       }),
       { numRuns: 1500 },
@@ -170,11 +176,41 @@ describe("scanStoreLayoutWasm", () => {
     }
   });
 
-  it("scans any file size, before and after a store too large to keep its memory for", () => {
+  it("scans any file size, before and after an entry too large to keep its memory for", () => {
     const small = JSON.stringify({ "agent:main:hook:a": { sessionId: "s", updatedAt: 5 } });
-    // 40 MB: past the 32 MiB the scanner keeps between scans.
+    // One 40 MB entry: its window grows past the 32 MiB the scanner keeps between scans.
     const large = `{"agent:main:x":{"padding":"${"x".repeat(40 * 1024 * 1024)}","updatedAt":7}}`;
-    for (const text of [small, large, small, large, small]) expectSameLayout(text);
+    for (const text of [small, large, small, large, small]) {
+      const buf = Buffer.from(text);
+      expect(wasmLayout(buf).sameRecords(scanStoreLayoutJs(buf, PATH))).toBe(true);
+    }
+  });
+
+  it("scans a store many windows long, and finds what is wrong in its last window", () => {
+    // ~10 MB in 4 MiB windows, with entries of every size straddling the window edges.
+    const members: [string, unknown][] = [];
+    for (let i = 0; i < 12_000; i++) {
+      members.push([
+        `agent:main:cron:j${i % 7}:run:${i}`,
+        { sessionId: `s${i}`, updatedAt: 1_764_000_000_000 + i, padding: "x".repeat(i % 1500) },
+      ]);
+    }
+    const text = render(members, 2, false);
+    expect(text.length).toBeGreaterThan(2 * 4 * 1024 * 1024);
+    const buf = Buffer.from(text);
+    expect(wasmLayout(buf).sameRecords(scanStoreLayoutJs(buf, PATH))).toBe(true);
+    // A stray byte, or a float stamp, in the last window.
+    const broken = Buffer.from(buf);
+    broken[broken.length - 40] = 0x01;
+    expect(scanStoreLayoutWasm(broken)).toBe("invalid");
+    const float = Buffer.from(text.replace('"updatedAt": 1764000011999', '"updatedAt": 1.5'));
+    expect(float.length).toBe(buf.length - 10);
+    expect(scanStoreLayoutWasm(float)).toBe("left-to-js");
+    // Whitespace longer than a window before and inside the object.
+    const spaced = Buffer.from(`${" ".repeat(5_000_000)}{${"\n".repeat(5_000_000)}"k":1}`);
+    expectSameLayout(spaced, 4 * 1024 * 1024);
+    const empty = Buffer.from(`{${" ".repeat(5_000_000)}}`);
+    expect(wasmLayout(empty).count).toBe(0);
   });
 
   it("agrees with the JavaScript scanner on every byte inserted or replaced anywhere", () => {
@@ -206,6 +242,13 @@ describe("scanStoreLayoutWasm", () => {
             // Rejected: the WebAssembly scanner must reject it too.
           }
           const layout = scanStoreLayoutWasm(buf);
+          // In windows of a few bytes: the same outcome, record for record.
+          const windowed = scanStoreLayoutWasm(buf, 1 + (at % 9));
+          if (typeof layout === "object") {
+            expect(typeof windowed === "object" && windowed.sameRecords(layout), where).toBe(true);
+          } else {
+            expect(windowed, where).toBe(layout);
+          }
           if (layout === "left-to-js") {
             // Left before the scan got to anything invalid after it, if there is any.
             expect(

@@ -271,9 +271,18 @@ function referenceLayout(buf: Buffer): StoreLayout | null {
   }
 }
 
-/** Checks the WebAssembly scanner against the JavaScript one on `buf`. */
+/**
+ * Checks the WebAssembly scanner against the JavaScript one on `buf`, and that scanning it in
+ * windows of a few bytes (so that members straddle every window edge) gives the same.
+ */
 function checkWasm(buf: Buffer, counts: Counts): void {
   const wasm = scanStoreLayoutWasm(buf);
+  const windowed = scanStoreLayoutWasm(buf, 1 + (counts.cases % 40));
+  if (typeof wasm === "object") {
+    expect(typeof windowed === "object" && windowed.sameRecords(wasm), "windowed").toBe(true);
+  } else {
+    expect(windowed, "windowed").toBe(wasm);
+  }
   const reference = referenceLayout(buf);
   if (reference === null) {
     // Rejected, or left to the JavaScript scanner before it found out.
