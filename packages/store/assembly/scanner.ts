@@ -345,7 +345,7 @@ function scanValue(p: usize): usize {
           fileEnd = p;
           fileEscaped = escaped;
         } else {
-          updatedStart = 0;
+          recordOther(field);
         }
         field = NO_FIELD;
       }

@@ -9,8 +9,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const source = "assembly/scanner.ts";
 const target = `${root}src/scanner-wasm.generated.ts`;
 
-/** The options the module is built with; exported so the freshness test builds the same. */
-export const ASC_OPTIONS = [
+/** The options the module is built with. */
+const ASC_OPTIONS = [
   "-O3",
   "--runtime",
   "stub",
@@ -22,7 +22,7 @@ export const ASC_OPTIONS = [
 ];
 
 /** Compiles the scanner and returns the module's bytes. */
-export async function compileScanner() {
+async function compileScanner() {
   let wasm = null;
   const errors = [];
   const { error } = await asc.main([source, ...ASC_OPTIONS, "--outFile", "scanner.wasm"], {
@@ -47,7 +47,7 @@ export async function compileScanner() {
 }
 
 /** The text of src/scanner-wasm.generated.ts for these module bytes. */
-export function generatedModule(wasm) {
+function generatedModule(wasm) {
   const base64 = wasm.toString("base64");
   const lines = [];
   for (let at = 0; at < base64.length; at += 96) lines.push(`  "${base64.slice(at, at + 96)}",`);
@@ -62,15 +62,13 @@ export function generatedModule(wasm) {
   ].join("\n");
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = generatedModule(await compileScanner());
-  if (process.argv.includes("--check")) {
-    if (readFileSync(target, "utf8") !== text) {
-      console.error(`${target} is out of date: run \`pnpm run wasm\` in packages/store`);
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(target, text);
-    console.log(`wrote ${target}`);
+const text = generatedModule(await compileScanner());
+if (process.argv.includes("--check")) {
+  if (readFileSync(target, "utf8") !== text) {
+    console.error(`${target} is out of date: run \`pnpm run wasm\` in packages/store`);
+    process.exit(1);
   }
+} else {
+  writeFileSync(target, text);
+  console.log(`wrote ${target}`);
 }

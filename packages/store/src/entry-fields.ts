@@ -1,4 +1,4 @@
-import { classifySessionKeyBytes } from "@session-reaper/session-key";
+import { classifySessionKeyBytes, type SessionKeyKind } from "@session-reaper/session-key";
 import type { StoreLayout } from "./store-layout";
 
 /** What a property name of an entry is, as far as its view goes. */
@@ -140,7 +140,11 @@ export class EntryFields {
 
 /** The KEY_* kind of the key spelled by the bytes [start, end) of `buf`. */
 export function keyKindOf(buf: Buffer, start: number, end: number): number {
-  const kind = classifySessionKeyBytes(buf, start, end);
+  return keyKindCode(classifySessionKeyBytes(buf, start, end));
+}
+
+/** The KEY_* code of a key kind; KEY_UNREAD for null (a key not read from its bytes). */
+export function keyKindCode(kind: SessionKeyKind | null): number {
   if (kind === "cron-run") return KEY_CRON_RUN;
   if (kind === "hook") return KEY_HOOK;
   return kind === null ? KEY_UNREAD : KEY_OTHER;

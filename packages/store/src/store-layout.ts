@@ -4,11 +4,9 @@ import {
   decodeString,
   FILE_ESCAPED,
   ID_ESCAPED,
-  KEY_CRON_RUN,
   KEY_ESCAPED,
-  KEY_HOOK,
-  KEY_OTHER,
   KEY_UNREAD,
+  keyKindCode,
   NO_HASH,
 } from "./entry-fields";
 import type { EntryView } from "./types";
@@ -75,17 +73,10 @@ export class StoreLayout {
     fileEnd: number,
     updatedAt: number,
   ): void {
-    let data = this.data;
     const count = this.count;
     const at = count * STRIDE;
-    if (at === data.length) {
-      const bigger = new Uint32Array(data.length * 2);
-      bigger.set(data);
-      this.data = data = bigger;
-      const updated = new Float64Array(count * 2);
-      updated.set(this.updated);
-      this.updated = updated;
-    }
+    if (at === this.data.length) this.reserve(count + 1);
+    const data = this.data;
     data[at + KEY_START] = keyStart;
     data[at + KEY_END] = keyEnd;
     data[at + VALUE_END] = valueEnd;
@@ -107,18 +98,21 @@ export class StoreLayout {
    */
   addRecords(words: Uint32Array, updated: Float64Array, count: number): void {
     const total = this.count + count;
-    if (total * STRIDE > this.data.length) {
-      const size = Math.max(total, this.updated.length * 2);
-      const data = new Uint32Array(size * STRIDE);
-      data.set(this.data.subarray(0, this.count * STRIDE));
-      this.data = data;
-      const bigger = new Float64Array(size);
-      bigger.set(this.updated.subarray(0, this.count));
-      this.updated = bigger;
-    }
+    if (total > this.updated.length) this.reserve(total);
     this.data.set(words.subarray(0, count * STRIDE), this.count * STRIDE);
     this.updated.set(updated.subarray(0, count), this.count);
     this.count = total;
+  }
+
+  /** Grows the arrays to hold at least `members` members (at least doubling them). */
+  private reserve(members: number): void {
+    const size = Math.max(members, this.updated.length * 2);
+    const data = new Uint32Array(size * STRIDE);
+    data.set(this.data.subarray(0, this.count * STRIDE));
+    this.data = data;
+    const updated = new Float64Array(size);
+    updated.set(this.updated.subarray(0, this.count));
+    this.updated = updated;
   }
 
   /** True when `other` holds the same members with the same records, word for word. */
@@ -148,9 +142,7 @@ export class StoreLayout {
    */
   keyKind(buf: Buffer, i: number): number {
     const kind = this.data[i * STRIDE + KIND] as number;
-    if (kind !== KEY_UNREAD) return kind;
-    const name = classifySessionKey(this.key(buf, i));
-    return name === "cron-run" ? KEY_CRON_RUN : name === "hook" ? KEY_HOOK : KEY_OTHER;
+    return kind !== KEY_UNREAD ? kind : keyKindCode(classifySessionKey(this.key(buf, i)));
   }
 
   /** Member i's `updatedAt` (any JSON number, Infinity for 1e400), or undefined if it has none. */
