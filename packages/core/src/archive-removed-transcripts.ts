@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import type { EntryView, TranscriptSession } from "@session-reaper/store";
 import { archiveSessionTranscriptsBatch } from "@session-reaper/store";
 import type { Logger } from "./logger";
@@ -67,26 +67,29 @@ export async function archiveRemovedTranscripts(
  * transcript paths (its `sessionFile`, `<sessionId>.jsonl`), resolved against the store dir, in
  * its own `sessionFile`, or has the sessionId whose default transcript `<id>.jsonl` in the store
  * dir the session's `sessionFile` names. Paths are compared as written and resolved, not through
- * symlinks. The batch asks only for sessions with a transcript to archive (a few hundred of a
- * removal's thousands), so the remaining sessionFiles are indexed by file name on the first
- * question that needs them, and only paths sharing a file name are resolved.
+ * symlinks. The batch asks only about sessions with a transcript to archive (a few hundred of a
+ * removal's thousands). Nearly every remaining sessionFile is a plain name in the store dir, which
+ * names the same file as another path only if that path resolves to it: so only the others are
+ * resolved, once, on the first question that needs them.
  */
 function stillReferenced(
   remaining: RemainingReferences,
   storePath: string,
 ): (session: TranscriptSession) => boolean {
-  let byName: Map<string, string[]> | undefined;
   let storeDir: string | undefined;
   const dir = (): string => (storeDir ??= dirname(resolve(storePath)));
+  const files = remaining.sessionFiles ?? new Set<string>();
+  let elsewhere: Set<string> | undefined;
   const named = (candidate: string): boolean => {
-    if (byName === undefined) {
-      byName = new Map();
-      for (const file of remaining.sessionFiles ?? []) addTo(byName, fileName(file), file);
-    }
-    const sameName = byName.get(fileName(candidate));
-    if (sameName === undefined) return false;
+    // The same text names the same path.
+    if (files.has(candidate)) return true;
+    elsewhere ??= resolvedUnlessPlain(files, dir());
+    const plain = isPlainName(candidate);
+    if (plain && elsewhere.size === 0) return false;
     const target = resolve(dir(), candidate);
-    return sameName.some((file) => resolve(dir(), file) === target);
+    if (elsewhere.has(target)) return true;
+    // "./x.jsonl" names the file of a remaining "x.jsonl".
+    return !plain && dirname(target) === dir() && files.has(basename(target));
   };
   // A sessionFile naming `<id>.jsonl` in the store dir, where a remaining entry has sessionId <id>.
   const isDefaultOfRemaining = (sessionFile: string): boolean => {
@@ -99,18 +102,33 @@ function stillReferenced(
     if (remaining.sessionIds.has(sessionId)) return true;
     const hasFile = sessionFile !== undefined && sessionFile !== "";
     if (hasFile && isDefaultOfRemaining(sessionFile)) return true;
-    if (remaining.sessionFiles === undefined || remaining.sessionFiles.size === 0) return false;
+    if (files.size === 0) return false;
     return named(`${sessionId}${TRANSCRIPT_SUFFIX}`) || (hasFile && named(sessionFile));
   };
 }
 
-const TRANSCRIPT_SUFFIX = ".jsonl";
-
-function addTo(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/**
+ * A name with no separator or drive colon that is not "." or "..": as a path relative to the store
+ * dir, the entry of that name in it.
+ */
+function isPlainName(path: string): boolean {
+  return (
+    path.indexOf("/") < 0 &&
+    path.indexOf("\\") < 0 &&
+    path.indexOf(":") < 0 &&
+    path !== "." &&
+    path !== ".."
+  );
 }
+
+/** The paths of the `files` that are not plain names, resolved against `dir`. */
+function resolvedUnlessPlain(files: ReadonlySet<string>, dir: string): Set<string> {
+  const resolved = new Set<string>();
+  for (const file of files) if (!isPlainName(file)) resolved.add(resolve(dir, file));
+  return resolved;
+}
+
+const TRANSCRIPT_SUFFIX = ".jsonl";
 
 /** The last path segment, for either separator. */
 function fileName(path: string): string {

@@ -157,6 +157,33 @@ describe("sweepCronRunSessions on a real store", () => {
     expect([existsSync(a), existsSync(b), existsSync(c)]).toEqual([true, true, false]);
   });
 
+  it("keeps a transcript that a removed and a remaining entry name by different paths", async () => {
+    await t.write({
+      "agent:main:cron:j:run:a": entry("run-a", NOW - 30 * HOUR, { sessionFile: "./shared.jsonl" }),
+      "agent:main:cron:j:run:b": entry("run-b", NOW - 30 * HOUR, { sessionFile: "other.jsonl" }),
+      "agent:main:cron:j:run:c": entry("run-c", NOW - 30 * HOUR),
+      "agent:main:cron:j:run:d": entry("run-d", NOW - 30 * HOUR, { sessionFile: "free.jsonl" }),
+      "agent:main:cron:j:run:e": entry("run-e", NOW - 30 * HOUR),
+      // Entries that stay: plain names, a path through a subdirectory, an absolute path.
+      "agent:main:chat:0": entry("chat-0", NOW, { sessionFile: "run-e.jsonl" }),
+      "agent:main:chat:1": entry("chat-1", NOW, { sessionFile: "shared.jsonl" }),
+      "agent:main:chat:2": entry("chat-2", NOW, { sessionFile: "deep/../other.jsonl" }),
+      "agent:main:chat:3": entry("chat-3", NOW, {
+        sessionFile: join(t.dir, "x", "..", "run-c.jsonl"),
+      }),
+    });
+    const kept = [
+      await t.file("shared.jsonl"),
+      await t.file("other.jsonl"),
+      await t.file("run-c.jsonl"),
+      await t.file("run-e.jsonl"),
+    ];
+    const free = [await t.file("free.jsonl"), await t.file("run-d.jsonl")];
+    const result = await sweep();
+    expect(result).toMatchObject({ pruned: 5, archived: 2, archivedPaths: free });
+    expect(kept.map((path) => existsSync(path))).toEqual([true, true, true, true]);
+  });
+
   it("keeps a remaining entry's default transcript that a removed entry names as its sessionFile", async () => {
     await t.write({
       "agent:main:cron:j:run:a": entry("run-a", NOW - 30 * HOUR, { sessionFile: "keep.jsonl" }),

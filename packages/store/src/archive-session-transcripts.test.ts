@@ -234,6 +234,34 @@ describe("archiveSessionTranscriptsBatch", () => {
     },
   );
 
+  it.each([
+    ["a few sessions (lstat per name)", 0],
+    ["many sessions (one directory listing)", 100],
+  ])("with %s, leaves the transcripts of unsafe sessionIds alone", async (_label, padding) => {
+    const unsafe = [".dot", "a b", "-dash", "x".repeat(129), "caf\u00e9"];
+    for (const id of unsafe) await writeFile(join(dir(), `${id}.jsonl`), id);
+    await writeFile(join(dir(), "named.jsonl"), "named");
+    await writeFile(join(dir(), "ok.jsonl"), "ok");
+    const asked: string[] = [];
+    const archived = await batch(
+      [
+        ...unsafe.map((sessionId) => ({ sessionId, sessionFile: "named.jsonl" })),
+        { sessionId: "ok" },
+        ...Array.from({ length: padding }, (_, i) => ({ sessionId: `absent-${i}` })),
+      ],
+      false,
+      (session) => {
+        asked.push(session.sessionId);
+        return false;
+      },
+    );
+    expect(archived).toEqual([join(dir(), "ok.jsonl")]);
+    expect(asked).toEqual(["ok"]);
+    expect((await readdir(dir())).sort()).toEqual(
+      [...unsafe.map((id) => `${id}.jsonl`), "named.jsonl", `ok.jsonl.deleted.${STAMP}`].sort(),
+    );
+  });
+
   it("checks first and renames only once renameAfter resolves true", async () => {
     const { sessions, expected } = await sessionsWithTranscripts(40, 4);
     const before = (await readdir(dir())).sort();

@@ -1,5 +1,5 @@
 import { lstat, realpath } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import { formatArchiveStamp } from "./archive-stamp";
 import { mapBounded } from "./map-bounded";
@@ -7,15 +7,12 @@ import {
   type DirectoryProbe,
   listDirectoryKinds,
   lstatDirectoryKinds,
-  type NameKind,
 } from "./probe-directory-names";
 import { renameWithoutOverwrite } from "./rename-without-overwrite";
 import type { ArchiveReason } from "./types";
 
 /** sessionIds that are safe as a file name: no separators, no leading dot, bounded length. */
 const SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
-/** The common case of SESSION_ID, which no letter-case folding can change. */
-const LOWER_CASE_SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 /** Only transcripts are ever archived, whatever an entry's `sessionFile` names. */
 const TRANSCRIPT_SUFFIX = ".jsonl";
 /** No separator (nor a drive colon), not "." or "..": an entry of the store dir itself. */
@@ -95,45 +92,44 @@ export async function archiveSessionTranscriptsBatch(
   params: ArchiveSessionTranscriptsBatchParams,
 ): Promise<string[]> {
   const stamp = formatArchiveStamp(params.nowMs ?? Date.now());
+  const { sessions } = params;
   const storeDir = dirname(resolve(params.storePath));
-  const { candidates, owners } = candidatePaths(params.sessions, storeDir);
-  if (candidates.length === 0) return [];
+  // A small batch is probed name by name: its names are known before any I/O.
+  const few = fewNamesToProbe(sessions, storeDir);
+  if (few?.candidates === 0) return [];
   const realStoreDir = await realpath(storeDir).catch(() => null);
   if (realStoreDir === null) return [];
 
   // Candidates named directly in the store dir (nearly all) are looked up in one listing.
-  const probe = await probeStoreDir(realStoreDir, candidates);
-  const resolved = candidates.map((candidate) => locate(candidate, probe, realStoreDir));
-  const verdicts = params.stillInUse
-    ? askSessionsInUse(resolved, owners, params.sessions, params.stillInUse)
-    : null;
+  const probe = await probeStoreDir(realStoreDir, storeDir, sessions, few?.names);
+  const { located, owners } = locateTranscripts(sessions, storeDir, realStoreDir, probe);
+  const verdicts = params.stillInUse ? askSessionsInUse(owners, sessions, params.stillInUse) : null;
   // Links, subdirectories and paths elsewhere get the full check, a few at a time.
+  const resolved: (Inside | null)[] = located.map((place) => ("realPath" in place ? place : null));
   const toCheck: number[] = [];
-  resolved.forEach((inside, index) => {
-    if (inside === FULL_CHECK) toCheck.push(index);
+  located.forEach((place, index) => {
+    if ("check" in place) toCheck.push(index);
   });
   await mapBounded(toCheck, PARALLEL, async (index) => {
-    resolved[index] = await resolveInside(
-      candidatePath(candidates[index] as Candidate, storeDir),
-      realStoreDir,
-    );
+    resolved[index] = await resolveInside((located[index] as FullCheck).check, realStoreDir);
   });
 
   // A transcript named by several sessions or candidates is archived once, for the first; one
   // that a session still in use names stays, whichever other session names it too.
   const seen = new Set<string>();
   resolved.forEach((inside, index) => {
-    if (inside === null || inside === FULL_CHECK) return;
-    if (verdicts?.[owners[index] as number] === IN_USE) seen.add(inside.realPath);
+    if (inside !== null && verdicts?.[owners[index] as number] === IN_USE) {
+      seen.add(inside.realPath);
+    }
   });
   const found: Inside[] = [];
   for (const inside of resolved) {
-    if (inside === null || inside === FULL_CHECK || seen.has(inside.realPath)) continue;
+    if (inside === null || seen.has(inside.realPath)) continue;
     seen.add(inside.realPath);
     found.push(inside);
   }
   // Reported under the caller's store dir, naming the file that was actually renamed.
-  const reported = (inside: Inside) => join(storeDir, inside.relativePath);
+  const reported = (inside: Inside) => inDirectory(storeDir, inside.relativePath);
   if (params.renameAfter !== undefined && (await params.renameAfter) !== true) return [];
   if (params.dryRun) return found.map(reported);
   const archived: string[] = [];
@@ -150,13 +146,10 @@ export async function archiveSessionTranscriptsBatch(
 }
 
 /**
- * A place a transcript may be: `<sessionId>.jsonl` (by its `stem`, the sessionId), a plain
- * `name` in the store dir, or any other `path` (subdirectory, absolute, `..`).
+ * A place a transcript may be, other than `<sessionId>.jsonl`: a plain `name` in the store dir,
+ * or any other `path` (subdirectory, absolute, `..`; `name` when it still lands in the store dir).
  */
-type Candidate =
-  | { stem: string; mayFold: boolean }
-  | { name: string }
-  | { path: string; name: string | null };
+type Candidate = { name: string } | { path: string; name: string | null };
 
 /** A candidate that may be archived: its real path and its path relative to the real store dir. */
 interface Inside {
@@ -164,58 +157,83 @@ interface Inside {
   relativePath: string;
 }
 
+/** A candidate only the full path check can decide (a link, a subdirectory, a path elsewhere). */
+interface FullCheck {
+  check: string;
+}
+
 /**
- * Per session with a safe sessionId: its `sessionFile` (if any), then `<sessionId>.jsonl`; and
- * for each candidate, the index of its session in `sessions`.
+ * Where each session's transcripts may be, as far as the probe tells (no I/O): per session
+ * with a safe sessionId, its `sessionFile` (if any), then `<sessionId>.jsonl`, each kept only
+ * when it is a regular file in the store dir or needs the full check; and for each place kept,
+ * the index of its session in `sessions`. A sessionId is checked only once the probe found
+ * something: nearly all sessions of a large batch have no transcript left.
  */
-function candidatePaths(
+function locateTranscripts(
   sessions: readonly TranscriptSession[],
   storeDir: string,
-): { candidates: Candidate[]; owners: number[] } {
-  const candidates: Candidate[] = [];
+  realStoreDir: string,
+  probe: DirectoryProbe,
+): { located: (Inside | FullCheck)[]; owners: number[] } {
+  const located: (Inside | FullCheck)[] = [];
   const owners: number[] = [];
   for (let index = 0; index < sessions.length; index++) {
     const { sessionId, sessionFile } = sessions[index] as TranscriptSession;
-    // An unsafe sessionId disqualifies the whole session, its sessionFile included.
     if (typeof sessionId !== "string") continue;
-    const lowerCase = LOWER_CASE_SESSION_ID.test(sessionId);
-    if (!lowerCase && !SESSION_ID.test(sessionId)) continue;
-    if (
-      typeof sessionFile === "string" &&
-      sessionFile.trim() !== "" &&
-      !sessionFile.includes("\0") &&
-      !isDefaultFileName(sessionFile, sessionId)
-    ) {
-      candidates.push(sessionFileCandidate(sessionFile, storeDir));
+    const candidate = ownSessionFile(sessionFile, sessionId)
+      ? sessionFileCandidate(sessionFile, storeDir)
+      : null;
+    const fromFile = candidate === null ? null : locate(candidate, probe, storeDir, realStoreDir);
+    const stemKind = probe.kindOfStem(sessionId);
+    if (fromFile === null && stemKind === "none") continue;
+    // An unsafe sessionId disqualifies the whole session, its sessionFile included.
+    if (!SESSION_ID.test(sessionId)) continue;
+    if (fromFile !== null) {
+      located.push(fromFile);
       owners.push(index);
     }
-    // A safe sessionId has no separator and no leading dot: it needs no path arithmetic.
-    candidates.push({ stem: sessionId, mayFold: !lowerCase });
-    owners.push(index);
+    if (stemKind !== "none") {
+      // A safe sessionId has no separator and no leading dot: it needs no path arithmetic.
+      const name = `${sessionId}${TRANSCRIPT_SUFFIX}`;
+      located.push(
+        stemKind === "file"
+          ? { realPath: inDirectory(realStoreDir, name), relativePath: name }
+          : { check: inDirectory(storeDir, name) },
+      );
+      owners.push(index);
+    }
   }
-  return { candidates, owners };
+  return { located, owners };
+}
+
+/** True when `sessionFile` names a candidate of its own, besides `<sessionId>.jsonl`. */
+function ownSessionFile(sessionFile: unknown, sessionId: string): sessionFile is string {
+  return (
+    typeof sessionFile === "string" &&
+    sessionFile.trim() !== "" &&
+    !sessionFile.includes("\0") &&
+    !isDefaultFileName(sessionFile, sessionId)
+  );
 }
 
 const IN_USE = 1;
 const FREE = 2;
 
 /**
- * Asks `stillInUse` about each session with a candidate that may be archived (found, or left to
- * the full check), once, in session order, and about no other. Returns the answers per session
- * index: IN_USE, FREE, or 0 for a session not asked.
+ * Asks `stillInUse` once about each session that owns a located place, in session order (the
+ * order of `owners`), and about no other. Returns the answers per session index: IN_USE, FREE,
+ * or 0 for a session not asked.
  */
 function askSessionsInUse(
-  resolved: readonly (Inside | null | typeof FULL_CHECK)[],
   owners: readonly number[],
   sessions: readonly TranscriptSession[],
   stillInUse: (session: TranscriptSession) => boolean,
 ): Uint8Array {
   const verdicts = new Uint8Array(sessions.length);
-  resolved.forEach((inside, index) => {
-    const owner = owners[index] as number;
-    if (inside === null || verdicts[owner] !== 0) return;
+  for (const owner of owners) {
+    if (verdicts[owner] !== 0) continue;
     verdicts[owner] = stillInUse(sessions[owner] as TranscriptSession) ? IN_USE : FREE;
-  });
+  }
   return verdicts;
 }
 
@@ -235,53 +253,80 @@ function sessionFileCandidate(sessionFile: string, storeDir: string): Candidate 
   return { path, name: dirname(path) === storeDir ? basename(path) : null };
 }
 
-function candidatePath(candidate: Candidate, storeDir: string): string {
-  if ("stem" in candidate) return join(storeDir, `${candidate.stem}${TRANSCRIPT_SUFFIX}`);
-  return "path" in candidate ? candidate.path : join(storeDir, candidate.name);
+/** `dir` (absolute and normalized, as resolve and realpath return it) joined with `name`. */
+function inDirectory(dir: string, name: string): string {
+  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
 }
 
-function candidateName(candidate: Candidate): string | null {
-  return "stem" in candidate ? `${candidate.stem}${TRANSCRIPT_SUFFIX}` : candidate.name;
+/**
+ * The names a batch of at most LSTAT_LIMIT candidates probes (one `lstat` each), and how many
+ * candidates it has; null for a larger batch, which lists the store dir instead.
+ */
+function fewNamesToProbe(
+  sessions: readonly TranscriptSession[],
+  storeDir: string,
+): { names: string[]; candidates: number } | null {
+  const names: string[] = [];
+  let candidates = 0;
+  for (const { sessionId, sessionFile } of sessions) {
+    if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) continue;
+    if (ownSessionFile(sessionFile, sessionId)) {
+      candidates++;
+      const { name } = sessionFileCandidate(sessionFile, storeDir);
+      if (name !== null) names.push(name);
+    }
+    candidates++;
+    names.push(`${sessionId}${TRANSCRIPT_SUFFIX}`);
+    if (candidates > LSTAT_LIMIT) return null;
+  }
+  return { names, candidates };
 }
 
-/** One listing of the store dir for many candidates; an `lstat` per name for a few. */
+/**
+ * One listing of the store dir for a large batch; an `lstat` per name for a few (`names`), or
+ * for all when the dir cannot be listed.
+ */
 async function probeStoreDir(
   realStoreDir: string,
-  candidates: readonly Candidate[],
+  storeDir: string,
+  sessions: readonly TranscriptSession[],
+  names: readonly string[] | undefined,
 ): Promise<DirectoryProbe> {
-  if (candidates.length > LSTAT_LIMIT) {
-    const listing = await listDirectoryKinds(realStoreDir, TRANSCRIPT_SUFFIX);
-    if (listing !== null) return listing;
+  if (names !== undefined) {
+    return lstatDirectoryKinds(realStoreDir, names, TRANSCRIPT_SUFFIX, PARALLEL);
   }
-  const names = candidates.map(candidateName).filter((name): name is string => name !== null);
-  return lstatDirectoryKinds(realStoreDir, names, TRANSCRIPT_SUFFIX, PARALLEL);
+  const listing = await listDirectoryKinds(realStoreDir, TRANSCRIPT_SUFFIX);
+  if (listing !== null) return listing;
+  const all: string[] = [];
+  for (const { sessionId, sessionFile } of sessions) {
+    if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) continue;
+    if (ownSessionFile(sessionFile, sessionId)) {
+      const { name } = sessionFileCandidate(sessionFile, storeDir);
+      if (name !== null) all.push(name);
+    }
+    all.push(`${sessionId}${TRANSCRIPT_SUFFIX}`);
+  }
+  return lstatDirectoryKinds(realStoreDir, all, TRANSCRIPT_SUFFIX, PARALLEL);
 }
 
-/** Marks a candidate that only the full path check can decide. */
-const FULL_CHECK = Symbol("full check");
-
-/** Where a candidate lives, if it may be archived, as far as the probe tells; no I/O. */
+/** Where a `sessionFile` candidate lives, if it may be archived, as far as the probe tells. */
 function locate(
   candidate: Candidate,
   probe: DirectoryProbe,
+  storeDir: string,
   realStoreDir: string,
-): Inside | null | typeof FULL_CHECK {
-  let kind: NameKind;
-  let name: string;
-  if ("stem" in candidate) {
-    kind = probe.kindOfStem(candidate.stem, candidate.mayFold);
-    if (kind !== "file") return kind === "check" ? FULL_CHECK : null;
-    name = `${candidate.stem}${TRANSCRIPT_SUFFIX}`;
-  } else {
-    if (candidate.name === null) return FULL_CHECK;
-    name = candidate.name;
-    kind = probe.kindOf(name);
-    if (kind !== "file") return kind === "check" ? FULL_CHECK : null;
-    if (!name.endsWith(TRANSCRIPT_SUFFIX)) return null;
+): Inside | FullCheck | null {
+  const { name } = candidate;
+  if (name === null) return { check: (candidate as { path: string }).path };
+  const kind = probe.kindOf(name);
+  if (kind === "none") return null;
+  if (kind === "check") {
+    return { check: "path" in candidate ? candidate.path : inDirectory(storeDir, name) };
   }
+  if (!name.endsWith(TRANSCRIPT_SUFFIX)) return null;
   // A regular file (not a link) directly in the real store dir: its real path is known, and a
   // plain name is never "" or "..", so it is strictly inside.
-  return { realPath: join(realStoreDir, name), relativePath: name };
+  return { realPath: inDirectory(realStoreDir, name), relativePath: name };
 }
 
 /** The full check: real path (symlinks resolved) strictly inside, a `.jsonl` regular file. */

@@ -23,19 +23,19 @@ describe("directory probes", () => {
     expect(probe).not.toBeNull();
     if (!probe) return;
     expect(probe.kindOf("lower.jsonl")).toBe("file");
-    expect(probe.kindOfStem("lower", false)).toBe("file");
-    expect(probe.kindOfStem("link", false)).toBe("check");
-    expect(probe.kindOfStem("dangling", false)).toBe("check");
-    expect(probe.kindOfStem("sub", false)).toBe("none");
-    expect(probe.kindOfStem("absent", false)).toBe("none");
+    expect(probe.kindOfStem("lower")).toBe("file");
+    expect(probe.kindOfStem("link")).toBe("check");
+    expect(probe.kindOfStem("dangling")).toBe("check");
+    expect(probe.kindOfStem("sub")).toBe("none");
+    expect(probe.kindOfStem("absent")).toBe("none");
     expect(probe.kindOf("absent.jsonl")).toBe("none");
     // Names that only differ in letter case may be the same file: the full check decides.
-    expect(probe.kindOfStem("upper", false)).toBe("check");
-    expect(probe.kindOfStem("LOWER", true)).toBe("check");
+    expect(probe.kindOfStem("upper")).toBe("check");
+    expect(probe.kindOfStem("LOWER")).toBe("check");
     expect(probe.kindOf("UPPER.jsonl")).toBe("check");
     expect(probe.kindOf("X.JSONL.DELETED.2026-02-14T10-30-00.123Z")).toBe("check");
     // An archive name is not a transcript stem.
-    expect(probe.kindOfStem("x", false)).toBe("none");
+    expect(probe.kindOfStem("x")).toBe("none");
   });
 
   it("per-name lstat probes agree with the listing on exact names", async () => {
@@ -44,7 +44,7 @@ describe("directory probes", () => {
     const probe = await lstatDirectoryKinds(dir(), names, ".jsonl", 2);
     const listing = await listDirectoryKinds(dir(), ".jsonl");
     for (const name of names) expect(probe.kindOf(name), name).toBe(listing?.kindOf(name));
-    expect(probe.kindOfStem("lower", false)).toBe("file");
+    expect(probe.kindOfStem("lower")).toBe("file");
     expect(probe.kindOf("not-probed.jsonl")).toBe("none");
   });
 

@@ -14,10 +14,10 @@ export type NameKind = "file" | "check" | "none";
 export interface DirectoryProbe {
   kindOf(name: string): NameKind;
   /**
-   * `kindOf(stem + suffix)` for the suffix the probe was made for, without building that name.
-   * `mayFold`: the stem has characters that lower-casing changes.
+   * `kindOf(stem + suffix)` for the suffix the probe was made for, without building that name
+   * (for a stem of ASCII characters; a listing folds letter case per stem).
    */
-  kindOfStem(stem: string, mayFold: boolean): NameKind;
+  kindOfStem(stem: string): NameKind;
 }
 
 /** Characters that may change under case folding: ASCII upper case and anything non-ASCII. */
@@ -98,19 +98,28 @@ class DirectoryListing implements DirectoryProbe {
     return foldMatch ? "check" : "none";
   }
 
-  kindOfStem(stem: string, mayFold: boolean): NameKind {
+  kindOfStem(stem: string): NameKind {
     if (this.fileStems.has(stem)) return "file";
     const kind = this.otherStems.get(stem);
     if (kind !== undefined) return kind;
-    if (mayFold) return this.kindOf(`${stem}${this.suffix}`); // rare: the general path
-    // A stem that lower-casing leaves alone matches only a listed name that lower-cases to it.
+    // As in kindOf: a stem may name a listed file under another letter case. (For an ASCII stem,
+    // lower-casing the stem and then adding the suffix is lower-casing the name.)
+    const lower = stem.toLowerCase();
+    if (this.foldedStemSet().has(lower)) return "check";
+    return lower !== stem && (this.fileStems.has(lower) || this.otherStems.has(lower))
+      ? "check"
+      : "none";
+  }
+
+  /** The stems of the lower-cased forms of listed names that lower-casing changes. */
+  private foldedStemSet(): Set<string> {
     if (this.foldedStems === undefined) {
       this.foldedStems = new Set();
       for (const name of this.foldedNames()) {
         if (name.endsWith(this.suffix)) this.foldedStems.add(name.slice(0, -this.suffix.length));
       }
     }
-    return this.foldedStems.has(stem) ? "check" : "none";
+    return this.foldedStems;
   }
 
   private foldedNames(): Set<string> {
