@@ -194,18 +194,14 @@ export function planSweep(
 }
 
 /**
- * The plan of a removal by age (see SessionStoreBackend.removeByAge) under `policy`'s age rules:
- * the plan planSweep gives for the same store, built from what the backend reports: every
- * removed entry `expired`, and the next expiry from the oldest stamp kept per kind.
+ * The next expiry of a store after a removal by age (see SessionStoreBackend.removeByAge) under
+ * `policy`'s age rules, as planSweep gives it for the same store: from the oldest stamp kept per
+ * kind (every entry removed expired).
  */
-export function planOfAgeRemoval(
-  removed: readonly EntryView[],
-  entriesBefore: number,
+export function nextExpiryAfterAgeRemoval(
   oldestKept: OldestKept,
   policy: SweepPolicy,
-): SweepPlan {
-  const remove = new Map<string, RemovalReason>();
-  for (const view of removed) remove.set(view.key, "expired");
+): number | null {
   let nextExpiryAt: number | null = null;
   // min(base) + retention = min(base + retention): adding a constant keeps the order.
   if (oldestKept.cronRun !== null && policy.cronRetentionMs !== null) {
@@ -214,7 +210,7 @@ export function planOfAgeRemoval(
   if (oldestKept.hook !== null && policy.hookRetentionMs !== null) {
     nextExpiryAt = earlier(nextExpiryAt, oldestKept.hook + policy.hookRetentionMs);
   }
-  return { remove, kept: entriesBefore - remove.size, nextExpiryAt };
+  return nextExpiryAt;
 }
 
 /** The cutoffs of `policy`'s age rules at `nowMs`: entries stamped before them have expired. */

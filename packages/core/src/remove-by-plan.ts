@@ -1,19 +1,48 @@
 import type { Logger } from "./logger";
-import { ageCutoffs, maxRunsLimit, planOfAgeRemoval, planSweep, SweepPlanner } from "./plan-sweep";
+import {
+  ageCutoffs,
+  maxRunsLimit,
+  nextExpiryAfterAgeRemoval,
+  planSweep,
+  SweepPlanner,
+} from "./plan-sweep";
 import type {
   BackendAgeRemoveResult,
   BackendRemoveOptions,
   BackendRemoveResult,
   SessionStoreBackend,
 } from "./session-store-backend";
-import type { SweepPlan, SweepPolicy } from "./types";
+import type { RemovalReason, SweepPlan, SweepPolicy } from "./types";
 
 /** The plan a removal pass followed, computed from the views of that same locked pass. */
 export interface PlannedRemoval {
-  plan: SweepPlan;
+  /**
+   * Why the plan removes `key`; undefined for a key it keeps. Asked about the keys of
+   * `outcome.removed` only.
+   */
+  reasonOf: (key: string) => RemovalReason | undefined;
+  /** How many keys the plan removes. */
+  planned: number;
+  /** See SweepPlan.nextExpiryAt. */
+  nextExpiryAt: number | null;
   outcome: BackendRemoveResult;
   entriesBefore: number;
 }
+
+/** A PlannedRemoval of a plan computed from views. */
+function followed(plan: SweepPlan, outcome: BackendRemoveResult, entriesBefore: number) {
+  const { remove } = plan;
+  return {
+    reasonOf: (key: string) => remove.get(key),
+    planned: remove.size,
+    nextExpiryAt: plan.nextExpiryAt,
+    outcome,
+    entriesBefore,
+  };
+}
+
+/** Every entry a removal by age removed has expired: the plan removes exactly those. */
+const EXPIRED = (): RemovalReason => "expired";
 
 /**
  * Runs ONE backend removal pass whose selection is `planSweep` over the views of that pass.
@@ -50,7 +79,7 @@ export async function removeByPlan(params: {
       },
       options,
     );
-    return { plan, outcome, entriesBefore: outcome.entriesBefore ?? entriesBefore };
+    return followed(plan, outcome, outcome.entriesBefore ?? entriesBefore);
   }
 
   let agePolicy = policy;
@@ -68,8 +97,15 @@ export async function removeByPlan(params: {
     const outcome = await backend.removeByAge(storePath, ageCutoffs(agePolicy, nowMs), options);
     checkAgeOutcome(outcome, backend.name);
     const { removed, entriesBefore, oldestKept } = outcome;
-    const plan = planOfAgeRemoval(removed, entriesBefore, oldestKept, agePolicy);
-    return { plan, outcome, entriesBefore };
+    // The plan planSweep gives for the same store removes exactly the entries removed; its next
+    // expiry follows from the oldest stamp kept per kind.
+    return {
+      reasonOf: EXPIRED,
+      planned: removed.length,
+      nextExpiryAt: nextExpiryAfterAgeRemoval(oldestKept, agePolicy),
+      outcome,
+      entriesBefore,
+    };
   }
   // Each view is classified and judged once, as the pass hands it over; the plan of the pass is
   // then complete without a second look at the keys.
@@ -83,7 +119,7 @@ export async function removeByPlan(params: {
     },
     options,
   );
-  return { plan: planner.plan(), outcome, entriesBefore: outcome.entriesBefore ?? entriesSeen };
+  return followed(planner.plan(), outcome, outcome.entriesBefore ?? entriesSeen);
 }
 
 /**

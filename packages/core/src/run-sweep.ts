@@ -204,11 +204,11 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
     );
     return finish();
   }
-  const { plan, outcome, entriesBefore } = removal;
+  const { reasonOf, planned, nextExpiryAt, outcome, entriesBefore } = removal;
   result.swept = true;
-  result.nextExpiryAt = plan.nextExpiryAt;
+  result.nextExpiryAt = nextExpiryAt;
   result.removed = outcome.removed.map((view): RemovedEntry => {
-    const reason = plan.remove.get(view.key);
+    const reason = reasonOf(view.key);
     if (!reason) {
       log.warn({ storePath, key: view.key }, "session store backend removed an unplanned entry");
     }
@@ -249,9 +249,9 @@ async function sweepStore(p: RunSweepParams, started: number): Promise<ReaperRes
   // sweep need not read it. A dry run that found work (entries or archives to remove) left that
   // work undone, so it must not make the next real sweep skip the store.
   const leftIdentity = await identityLeftBehind(p, outcome, identity);
-  const workLeft = dryRun && (plan.remove.size > 0 || cleanup.paths.length > 0);
+  const workLeft = dryRun && (planned > 0 || cleanup.paths.length > 0);
   if (leftIdentity !== null && !workLeft) {
-    const nextExpiry = plan.nextExpiryAt;
+    const nextExpiry = nextExpiryAt;
     // Re-sweep when the oldest archive left in place becomes deletable, and at least once per
     // archive retention (for archives made meanwhile), so archive cleanup is never starved.
     const archiveDue =

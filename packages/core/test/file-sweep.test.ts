@@ -309,6 +309,24 @@ describe("createReaper on a real store", () => {
     for (const path of [young, reset, bak, unparsable]) expect(existsSync(path)).toBe(true);
   });
 
+  it("a dry run that finds expired entries does not make the next real sweep skip the store", async () => {
+    await t.write({
+      "agent:main:chat": entry("c", NOW),
+      "agent:main:cron:j:run:old": entry("old", NOW - 30 * HOUR),
+    });
+    const reaper = createReaper();
+    const dry = await reaper.sweep(t.storePath, { nowMs: NOW, dryRun: true });
+    expect(dry).toMatchObject({
+      swept: true,
+      pruned: 1,
+      prunedKeys: ["agent:main:cron:j:run:old"],
+    });
+    const real = await reaper.sweep(t.storePath, { nowMs: NOW + 1 });
+    expect(real.skipped).toBeUndefined();
+    expect(real).toMatchObject({ swept: true, pruned: 1 });
+    expect(Object.keys(await t.read())).toEqual(["agent:main:chat"]);
+  });
+
   it("a dry run that finds archives to delete does not make the next real sweep skip the store", async () => {
     await t.write({ "agent:main:chat": entry("c", NOW) });
     const old = await t.file(`a.jsonl.deleted.${expectedStamp(NOW - 25 * HOUR)}`);
