@@ -259,6 +259,16 @@ describe("removeSessionEntries", () => {
       empty,
     );
     expect(await readdir(dir())).toEqual([]);
+    // A "directory" that is a file: no store either.
+    await writeFile(join(dir(), "file"), "not a directory");
+    const inFile = join(dir(), "file", "sessions.json");
+    expect(await removeSessionEntries(inFile, () => true)).toEqual(empty);
+    const byAge = { olderThan: { cronRunsBefore: Date.now(), hooksBefore: null } };
+    expect(await removeSessionEntries(join(dir(), "no", "sessions.json"), byAge)).toEqual({
+      ...empty,
+      oldestKept: { cronRun: null, hook: null },
+    });
+    expect(await readdir(dir())).toEqual(["file"]);
   });
 
   it("writes nothing when select throws", async () => {

@@ -2,7 +2,7 @@ import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ABSENT, KEY_CRON_RUN, KEY_HOOK } from "./entry-fields";
-import { errnoCode, storeIoError } from "./errors";
+import { errnoCode, StoreError, storeIoError } from "./errors";
 import { identifyStoreFile, storeIdentity } from "./identify-store-file";
 import { KeptSessionIds } from "./kept-session-ids";
 import { invalidateStoreCache } from "./load-session-store";
@@ -11,7 +11,7 @@ import { readStoreFile } from "./read-store-file";
 import { keptRangesOf, scanStoreLayout } from "./scan-store-bytes";
 import type { StoreLayout } from "./store-layout";
 import type { AgeCutoffs, EntryView, LockOptions, OldestKept, RemoveEntriesResult } from "./types";
-import { withStoreLock } from "./with-store-lock";
+import { storeLockPath, withStoreLock } from "./with-store-lock";
 import { writeFileAtomically } from "./write-file-atomic";
 
 /**
@@ -66,8 +66,27 @@ export async function removeSessionEntries(
     if (byAge) result.oldestKept = { cronRun: null, hook: null };
     return result;
   };
-  if (!(await directoryExists(dirname(path)))) return missing();
+  try {
+    return await removeLocked(path, select, dryRun, onSelected, lockOptions, missing);
+  } catch (error) {
+    // The lock directory could not be made: when that is because the store's directory is
+    // missing, there is no store (and nowhere to put a lock). Checked only then, not per pass.
+    if (isLockParentMissing(error, path) && !(await directoryExists(dirname(path)))) {
+      return missing();
+    }
+    throw error;
+  }
+}
 
+/** The locked pass of removeSessionEntries (`missing` is its result when there is no store). */
+function removeLocked(
+  path: string,
+  select: EntrySelection,
+  dryRun: boolean,
+  onSelected: RemoveSessionEntriesOptions["onSelected"],
+  lockOptions: LockOptions,
+  missing: () => RemoveEntriesResult,
+): Promise<RemoveEntriesResult> {
   return withStoreLock(
     path,
     async (lock) => {
@@ -124,6 +143,14 @@ export async function removeSessionEntries(
     },
     lockOptions,
   );
+}
+
+/** True for the error of a lock on `path` whose directory's parent is missing or no directory. */
+function isLockParentMissing(error: unknown, path: string): boolean {
+  if (!(error instanceof StoreError) || error.code !== "STORE_IO") return false;
+  if (error.path !== storeLockPath(path)) return false;
+  const code = errnoCode(error.cause);
+  return code === "ENOENT" || code === "ENOTDIR";
 }
 
 /** What one pass selected: removed views, cut marks per member, what the rest references. */
