@@ -30,7 +30,11 @@ export interface PlannedRemoval {
 }
 
 /** A PlannedRemoval of a plan computed from views. */
-function followed(plan: SweepPlan, outcome: BackendRemoveResult, entriesBefore: number) {
+function followed(
+  plan: SweepPlan,
+  outcome: BackendRemoveResult,
+  entriesBefore: number,
+): PlannedRemoval {
   const { remove } = plan;
   return {
     reasonOf: (key: string) => remove.get(key),

@@ -145,7 +145,7 @@ function removeLocked(
   );
 }
 
-/** True for the error of a lock on `path` whose directory's parent is missing or no directory. */
+/** True when the lock on `path` failed because the store's directory is missing or a file. */
 function isLockParentMissing(error: unknown, path: string): boolean {
   if (!(error instanceof StoreError) || error.code !== "STORE_IO") return false;
   if (error.path !== storeLockPath(path)) return false;
