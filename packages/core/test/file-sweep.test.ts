@@ -164,24 +164,28 @@ describe("sweepCronRunSessions on a real store", () => {
       "agent:main:cron:j:run:c": entry("run-c", NOW - 30 * HOUR),
       "agent:main:cron:j:run:d": entry("run-d", NOW - 30 * HOUR, { sessionFile: "free.jsonl" }),
       "agent:main:cron:j:run:e": entry("run-e", NOW - 30 * HOUR),
-      // Entries that stay: plain names, a path through a subdirectory, an absolute path.
+      "agent:main:cron:j:run:f": entry("run-f", NOW - 30 * HOUR),
+      // Entries that stay: plain names, a path through a subdirectory, an absolute path, and a
+      // path with a trailing separator, which resolves to the same file.
       "agent:main:chat:0": entry("chat-0", NOW, { sessionFile: "run-e.jsonl" }),
       "agent:main:chat:1": entry("chat-1", NOW, { sessionFile: "shared.jsonl" }),
       "agent:main:chat:2": entry("chat-2", NOW, { sessionFile: "deep/../other.jsonl" }),
       "agent:main:chat:3": entry("chat-3", NOW, {
         sessionFile: join(t.dir, "x", "..", "run-c.jsonl"),
       }),
+      "agent:main:chat:4": entry("chat-4", NOW, { sessionFile: "run-f.jsonl/" }),
     });
     const kept = [
       await t.file("shared.jsonl"),
       await t.file("other.jsonl"),
       await t.file("run-c.jsonl"),
       await t.file("run-e.jsonl"),
+      await t.file("run-f.jsonl"),
     ];
     const free = [await t.file("free.jsonl"), await t.file("run-d.jsonl")];
     const result = await sweep();
-    expect(result).toMatchObject({ pruned: 5, archived: 2, archivedPaths: free });
-    expect(kept.map((path) => existsSync(path))).toEqual([true, true, true, true]);
+    expect(result).toMatchObject({ pruned: 6, archived: 2, archivedPaths: free });
+    expect(kept.map((path) => existsSync(path))).toEqual([true, true, true, true, true]);
   });
 
   it("keeps a remaining entry's default transcript that a removed entry names as its sessionFile", async () => {
