@@ -95,7 +95,7 @@ export async function archiveSessionTranscriptsBatch(
   const { sessions } = params;
   const storeDir = dirname(resolve(params.storePath));
   // A small batch is probed name by name: its names are known before any I/O.
-  const few = fewNamesToProbe(sessions, storeDir);
+  const few = namesToProbe(sessions, storeDir, LSTAT_LIMIT);
   if (few?.candidates === 0) return [];
   const realStoreDir = await realpath(storeDir).catch(() => null);
   if (realStoreDir === null) return [];
@@ -259,12 +259,14 @@ function inDirectory(dir: string, name: string): string {
 }
 
 /**
- * The names a batch of at most LSTAT_LIMIT candidates probes (one `lstat` each), and how many
- * candidates it has; null for a larger batch, which lists the store dir instead.
+ * The names in the store dir that the candidates of the sessions with a safe sessionId name (to
+ * probe with one `lstat` each), and how many candidates there are; null once there are more
+ * than `limit` (a batch that large lists the store dir instead).
  */
-function fewNamesToProbe(
+function namesToProbe(
   sessions: readonly TranscriptSession[],
   storeDir: string,
+  limit = Number.POSITIVE_INFINITY,
 ): { names: string[]; candidates: number } | null {
   const names: string[] = [];
   let candidates = 0;
@@ -277,7 +279,7 @@ function fewNamesToProbe(
     }
     candidates++;
     names.push(`${sessionId}${TRANSCRIPT_SUFFIX}`);
-    if (candidates > LSTAT_LIMIT) return null;
+    if (candidates > limit) return null;
   }
   return { names, candidates };
 }
@@ -297,15 +299,7 @@ async function probeStoreDir(
   }
   const listing = await listDirectoryKinds(realStoreDir, TRANSCRIPT_SUFFIX);
   if (listing !== null) return listing;
-  const all: string[] = [];
-  for (const { sessionId, sessionFile } of sessions) {
-    if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) continue;
-    if (ownSessionFile(sessionFile, sessionId)) {
-      const { name } = sessionFileCandidate(sessionFile, storeDir);
-      if (name !== null) all.push(name);
-    }
-    all.push(`${sessionId}${TRANSCRIPT_SUFFIX}`);
-  }
+  const all = namesToProbe(sessions, storeDir)?.names ?? [];
   return lstatDirectoryKinds(realStoreDir, all, TRANSCRIPT_SUFFIX, PARALLEL);
 }
 
