@@ -1,6 +1,6 @@
 import { basename, dirname, resolve } from "node:path";
 import type { EntryView, TranscriptSession } from "@session-reaper/store";
-import { archiveSessionTranscriptsBatch } from "@session-reaper/store";
+import { archiveSessionTranscriptsBatch, isPlainFileName } from "@session-reaper/store";
 import type { Logger } from "./logger";
 
 /** Outcome of archiving the transcripts of removed sessions. */
@@ -84,7 +84,7 @@ function stillReferenced(
     // The same text names the same path.
     if (files.has(candidate)) return true;
     elsewhere ??= resolvedUnlessPlain(files, dir());
-    const plain = isPlainName(candidate);
+    const plain = isPlainFileName(candidate);
     if (plain && elsewhere.size === 0) return false;
     const target = resolve(dir(), candidate);
     if (elsewhere.has(target)) return true;
@@ -107,24 +107,10 @@ function stillReferenced(
   };
 }
 
-/**
- * A name with no separator or drive colon that is not "." or "..": as a path relative to the store
- * dir, the entry of that name in it.
- */
-function isPlainName(path: string): boolean {
-  return (
-    path.indexOf("/") < 0 &&
-    path.indexOf("\\") < 0 &&
-    path.indexOf(":") < 0 &&
-    path !== "." &&
-    path !== ".."
-  );
-}
-
 /** The paths of the `files` that are not plain names, resolved against `dir`. */
 function resolvedUnlessPlain(files: ReadonlySet<string>, dir: string): Set<string> {
   const resolved = new Set<string>();
-  for (const file of files) if (!isPlainName(file)) resolved.add(resolve(dir, file));
+  for (const file of files) if (!isPlainFileName(file)) resolved.add(resolve(dir, file));
   return resolved;
 }
 

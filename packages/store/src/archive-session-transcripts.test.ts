@@ -7,6 +7,7 @@ import {
   type ArchiveSessionTranscriptsParams,
   archiveSessionTranscripts,
   archiveSessionTranscriptsBatch,
+  isPlainFileName,
   type TranscriptSession,
 } from "./archive-session-transcripts";
 
@@ -424,5 +425,16 @@ describe("archiveSessionTranscriptsBatch", () => {
         nowMs: Number.POSITIVE_INFINITY,
       }),
     ).rejects.toThrow(RangeError);
+  });
+});
+
+describe("isPlainFileName", () => {
+  it("accepts exactly the names of entries of the directory itself", () => {
+    const plain = /^(?!\.\.?$)[^/\\:]+$/;
+    const paths = ["a.jsonl", ".hidden", "...", "a b", "", ".", "..", "./a", "a/", "sub/a", "a\\b"];
+    for (const path of [...paths, "C:a.jsonl", "/abs", "\n", "caf\u00e9.jsonl"]) {
+      expect(isPlainFileName(path), path).toBe(plain.test(path));
+    }
+    expect(paths.filter(isPlainFileName)).toEqual(["a.jsonl", ".hidden", "...", "a b"]);
   });
 });

@@ -15,8 +15,6 @@ import type { ArchiveReason } from "./types";
 const SESSION_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
 /** Only transcripts are ever archived, whatever an entry's `sessionFile` names. */
 const TRANSCRIPT_SUFFIX = ".jsonl";
-/** No separator (nor a drive colon), not "." or "..": an entry of the store dir itself. */
-const PLAIN_NAME = /^(?!\.\.?$)[^/\\:]+$/;
 /**
  * Checks in flight at once: the lstat probes of a few candidates, and the full path checks of
  * those the directory listing cannot decide (links, subdirectories, paths elsewhere); both are
@@ -248,9 +246,24 @@ function isDefaultFileName(sessionFile: string, sessionId: string): boolean {
 
 /** A `sessionFile` candidate; a bare file name (the usual case) needs no path arithmetic. */
 function sessionFileCandidate(sessionFile: string, storeDir: string): Candidate {
-  if (PLAIN_NAME.test(sessionFile)) return { name: sessionFile };
+  if (isPlainFileName(sessionFile)) return { name: sessionFile };
   const path = resolve(storeDir, sessionFile);
   return { path, name: dirname(path) === storeDir ? basename(path) : null };
+}
+
+/**
+ * True for a non-empty path with no separator (`/` or `\`) and no drive colon that is not "." or
+ * "..": relative to a directory, it names an entry of that directory itself.
+ */
+export function isPlainFileName(path: string): boolean {
+  return (
+    path !== "" &&
+    path !== "." &&
+    path !== ".." &&
+    path.indexOf("/") < 0 &&
+    path.indexOf("\\") < 0 &&
+    path.indexOf(":") < 0
+  );
 }
 
 /** `dir` (absolute and normalized, as resolve and realpath return it) joined with `name`. */

@@ -1,9 +1,10 @@
-/** Archives sessions' transcripts as `<file>.<reason>.<stamp>` (one or many per call); skips unsafe candidates, throws only for a bad nowMs. */
+/** Archives sessions' transcripts as `<file>.<reason>.<stamp>` (one or many per call); skips unsafe candidates, throws only for a bad nowMs. isPlainFileName: a path naming an entry of its directory itself. */
 export {
   type ArchiveSessionTranscriptsBatchParams,
   type ArchiveSessionTranscriptsParams,
   archiveSessionTranscripts,
   archiveSessionTranscriptsBatch,
+  isPlainFileName,
   type TranscriptSession,
 } from "./archive-session-transcripts";
 /** Archive name helpers: format/parse the `<stamp>` of `<file>.deleted.<stamp>`; parse never throws. */
