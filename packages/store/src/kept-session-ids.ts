@@ -27,17 +27,10 @@ export class KeptSessionIds implements ReadonlySet<string> {
     let size = 4;
     while (size < count * 2) size *= 2;
     const table = new Int32Array(size).fill(-1);
-    const mask = size - 1;
-    for (let k = 0; k < count; k++) {
-      const member = members[k] as number;
-      const hash = layout.sessionIdHash(member);
-      if (hash === NO_HASH) {
-        this.unhashed.add(layout.sessionId(buf, member) as string);
-        continue;
-      }
-      let slot = hash & mask;
-      while ((table[slot] as number) >= 0) slot = (slot + 1) & mask;
-      table[slot] = member;
+    const unhashed = new Int32Array(count);
+    const unhashedCount = layout.hashSessionIds(members, count, table, unhashed);
+    for (let k = 0; k < unhashedCount; k++) {
+      this.unhashed.add(layout.sessionId(buf, unhashed[k] as number) as string);
     }
     this.table = table;
   }

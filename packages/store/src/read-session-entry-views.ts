@@ -17,7 +17,7 @@ export class DistinctKeys {
     /** Per member, the first member with its key; null when every key is distinct. */
     private readonly firstOf: Int32Array | null,
     /** Per first occurrence, the last member with its key; null when every key is distinct. */
-    private readonly lastOfFirst: Int32Array | null,
+    readonly lastOfFirst: Int32Array | null,
   ) {}
 
   /** The member index of the k-th distinct key's last occurrence: the one JSON.parse keeps. */

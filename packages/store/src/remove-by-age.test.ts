@@ -129,6 +129,7 @@ describe("removeSessionEntries by age ({ olderThan })", () => {
           { cronRunsBefore: CUTOFFS.cronRunsBefore, hooksBefore: null },
           { cronRunsBefore: null, hooksBefore: CUTOFFS.hooksBefore },
           { cronRunsBefore: Number.POSITIVE_INFINITY, hooksBefore: 1 },
+          { cronRunsBefore: null, hooksBefore: null },
         ),
         fc.boolean(),
         async (members, cutoffs, dryRun) => {

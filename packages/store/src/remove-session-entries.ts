@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { ABSENT, KEY_CRON_RUN, KEY_HOOK } from "./entry-fields";
+import { ABSENT } from "./entry-fields";
 import { errnoCode, StoreError, storeIoError } from "./errors";
 import { identifyStoreFile, storeIdentity } from "./identify-store-file";
 import { KeptSessionIds } from "./kept-session-ids";
@@ -175,6 +175,9 @@ function selectMembers(
   keys: DistinctKeys,
   select: EntrySelection,
 ): Selection {
+  if (typeof select === "object" && "olderThan" in select) {
+    return selectByAge(layout, buf, keys, select.olderThan);
+  }
   const removed: EntryView[] = [];
   const cut = new Uint8Array(layout.count);
   // Kept members with a sessionId; their ids are read from the bytes when asked for.
@@ -182,14 +185,11 @@ function selectMembers(
   let withIdCount = 0;
   const remainingSessionFiles = new Set<string>();
   // Views are decoded one at a time and, unless removed, dropped at once: a pass over a large
-  // store keeps only what it returns. By age, only the removed entries get a view.
+  // store keeps only what it returns.
   let views: EntryView[] | null = null;
-  let isSelected: ((view: EntryView) => boolean) | null = null;
-  let byAge: AgeRule | null = null;
+  let isSelected: (view: EntryView) => boolean;
   if (typeof select === "function") {
     isSelected = select;
-  } else if ("olderThan" in select) {
-    byAge = new AgeRule(select.olderThan);
   } else {
     views = keys.views(layout, buf);
     const chosen = select.selectAll(views);
@@ -197,73 +197,64 @@ function selectMembers(
   }
   for (let k = 0; k < keys.firsts.length; k++) {
     const member = keys.lastOf(k);
-    let view: EntryView | null = null;
-    let chosen: boolean;
-    if (byAge !== null) {
-      chosen = byAge.removes(layout, buf, member);
-    } else {
-      view = views === null ? layout.view(buf, member) : (views[k] as EntryView);
-      // Only `true` removes: a predicate returning 1 or "yes" by mistake must not lose data.
-      chosen = (isSelected as (view: EntryView) => boolean)(view) === true;
-    }
-    if (chosen) {
-      removed.push(view ?? layout.view(buf, member));
+    const view = views === null ? layout.view(buf, member) : (views[k] as EntryView);
+    // Only `true` removes: a predicate returning 1 or "yes" by mistake must not lose data.
+    if (isSelected(view) === true) {
+      removed.push(view);
       cut[keys.firsts[k] as number] = 1;
     } else {
       if (layout.sessionIdStart(member) !== ABSENT) withId[withIdCount++] = member;
-      const sessionFile = view === null ? layout.sessionFile(buf, member) : view.sessionFile;
-      if (sessionFile !== undefined) remainingSessionFiles.add(sessionFile);
+      if (view.sessionFile !== undefined) remainingSessionFiles.add(view.sessionFile);
     }
   }
   // Every occurrence of a removed key goes, or an earlier duplicate would become the live value.
   keys.spreadToDuplicates(cut);
-  const selection: Selection = {
+  return {
     removed,
     cut,
     entries: keys.firsts.length,
     remainingSessionIds: new KeptSessionIds(layout, buf, withId, withIdCount),
     remainingSessionFiles,
   };
-  if (byAge !== null) selection.oldestKept = byAge.oldestKept();
-  return selection;
 }
 
 /**
  * The `olderThan` selection: removes a cron run or hook entry whose age base — its updatedAt, or
  * 0 when that is missing or not finite (OpenClaw's rule) — is below its kind's cutoff, and keeps
- * the smallest base of the entries of those kinds it keeps.
+ * the smallest base of the entries of those kinds it keeps. Decided from the scan's records
+ * alone (see StoreLayout.selectByAge); only the removed entries get a view, and only the kept
+ * sessionFiles are decoded.
  */
-class AgeRule {
-  private oldestCronRun: number | null = null;
-  private oldestHook: number | null = null;
-  private readonly cronRunsBefore: number | null;
-  private readonly hooksBefore: number | null;
-
-  constructor(cutoffs: AgeCutoffs) {
-    this.cronRunsBefore = cutoffs.cronRunsBefore;
-    this.hooksBefore = cutoffs.hooksBefore;
+function selectByAge(
+  layout: StoreLayout,
+  buf: Buffer,
+  keys: DistinctKeys,
+  cutoffs: AgeCutoffs,
+): Selection {
+  const picked = layout.selectByAge(
+    buf,
+    keys.firsts,
+    keys.lastOfFirst,
+    cutoffs.cronRunsBefore,
+    cutoffs.hooksBefore,
+  );
+  const removed: EntryView[] = [];
+  for (let j = 0; j < picked.removedCount; j++) {
+    removed.push(layout.view(buf, picked.removed[j] as number));
   }
-
-  removes(layout: StoreLayout, buf: Buffer, member: number): boolean {
-    if (this.cronRunsBefore === null && this.hooksBefore === null) return false;
-    const kind = layout.keyKind(buf, member);
-    if (kind !== KEY_CRON_RUN && kind !== KEY_HOOK) return false;
-    const cutoff = kind === KEY_CRON_RUN ? this.cronRunsBefore : this.hooksBefore;
-    if (cutoff === null) return false;
-    const at = layout.updatedAt(member);
-    const base = at !== undefined && Number.isFinite(at) ? at : 0;
-    if (base < cutoff) return true;
-    if (kind === KEY_CRON_RUN) {
-      if (this.oldestCronRun === null || base < this.oldestCronRun) this.oldestCronRun = base;
-    } else if (this.oldestHook === null || base < this.oldestHook) {
-      this.oldestHook = base;
-    }
-    return false;
+  const remainingSessionFiles = new Set<string>();
+  for (let j = 0; j < picked.keptWithFileCount; j++) {
+    remainingSessionFiles.add(layout.sessionFile(buf, picked.keptWithFile[j] as number) as string);
   }
-
-  oldestKept(): OldestKept {
-    return { cronRun: this.oldestCronRun, hook: this.oldestHook };
-  }
+  keys.spreadToDuplicates(picked.cut);
+  return {
+    removed,
+    cut: picked.cut,
+    entries: keys.firsts.length,
+    remainingSessionIds: new KeptSessionIds(layout, buf, picked.keptWithId, picked.keptWithIdCount),
+    remainingSessionFiles,
+    oldestKept: { cronRun: picked.oldestCronRun, hook: picked.oldestHook },
+  };
 }
 
 /** Throws a TypeError unless both cutoffs are numbers (not NaN) or null. */

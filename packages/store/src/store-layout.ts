@@ -4,7 +4,10 @@ import {
   decodeString,
   FILE_ESCAPED,
   ID_ESCAPED,
+  KEY_CRON_RUN,
   KEY_ESCAPED,
+  KEY_HOOK,
+  KEY_OTHER,
   KEY_UNREAD,
   keyKindCode,
   NO_HASH,
@@ -31,6 +34,25 @@ const KEY_HASH = 10;
 const STRIDE = 11;
 /** 32-bit words per member in a StoreLayout (the WebAssembly scanner writes the same records). */
 export const RECORD_WORDS = STRIDE;
+
+/**
+ * What {@link StoreLayout.selectByAge} decided, as member indexes in the order of the keys' first
+ * occurrences: `removed[0, removedCount)` are the effective members of the keys to remove,
+ * `keptWithId` and `keptWithFile` those of the keys kept that have a sessionId or a sessionFile.
+ */
+export interface AgeSelection {
+  /** 1 at the first occurrence of each key removed (not yet at its later occurrences). */
+  cut: Uint8Array;
+  removed: Int32Array;
+  removedCount: number;
+  keptWithId: Int32Array;
+  keptWithIdCount: number;
+  keptWithFile: Int32Array;
+  keptWithFileCount: number;
+  /** The least updatedAt (0 when missing) of the cron runs and hooks kept, null if none. */
+  oldestCronRun: number | null;
+  oldestHook: number | null;
+}
 
 /**
  * Where the members of a scanned store file are: offsets of each member's key, value end and
@@ -208,6 +230,77 @@ export class StoreLayout {
     return decodeString(buf, data[at + KEY_START] as number, data[at + KEY_END] as number, escaped);
   }
 
+  /**
+   * The age rule of removeSessionEntries' `olderThan` for the distinct keys `firsts` (each
+   * decided by its effective member, `lastOfFirst[first]`, or `first` when `lastOfFirst` is
+   * null): a cron run key (a hook key) goes when `cronRunsBefore` (`hooksBefore`) is not null
+   * and its updatedAt, 0 when missing or not finite, is below it; every other key stays.
+   */
+  selectByAge(
+    buf: Buffer,
+    firsts: Int32Array,
+    lastOfFirst: Int32Array | null,
+    cronRunsBefore: number | null,
+    hooksBefore: number | null,
+  ): AgeSelection {
+    const n = firsts.length;
+    // Keys the scan could not classify from their bytes are classified decoded, beforehand.
+    let kinds = NO_KINDS;
+    if (cronRunsBefore !== null || hooksBefore !== null) {
+      const unread = firstUnreadKind(this.data, this.count);
+      if (unread >= 0) {
+        kinds = new Uint8Array(this.count);
+        for (let i = unread; i < this.count; i++) kinds[i] = this.keyKind(buf, i);
+      }
+    }
+    const cut = new Uint8Array(this.count);
+    const removed = new Int32Array(n);
+    const keptWithId = new Int32Array(n);
+    const keptWithFile = new Int32Array(n);
+    const counts = new Int32Array(3);
+    const oldest = new Float64Array(2);
+    selectByAgeKernel(
+      this.data,
+      this.updated,
+      firsts,
+      lastOfFirst ?? NO_MEMBERS,
+      kinds,
+      cronRunsBefore ?? Number.NaN,
+      hooksBefore ?? Number.NaN,
+      cut,
+      removed,
+      keptWithId,
+      keptWithFile,
+      counts,
+      oldest,
+    );
+    return {
+      cut,
+      removed,
+      removedCount: counts[0] as number,
+      keptWithId,
+      keptWithIdCount: counts[1] as number,
+      keptWithFile,
+      keptWithFileCount: counts[2] as number,
+      oldestCronRun: Number.isNaN(oldest[0]) ? null : (oldest[0] as number),
+      oldestHook: Number.isNaN(oldest[1]) ? null : (oldest[1] as number),
+    };
+  }
+
+  /**
+   * Fills `table` (a power of two in size, at least `count` + 1 slots, every slot -1) with
+   * `members[0, count)` by their sessionId hash, by open addressing; writes the members whose
+   * sessionId has no hash to `unhashed` instead and returns how many.
+   */
+  hashSessionIds(
+    members: Int32Array,
+    count: number,
+    table: Int32Array,
+    unhashed: Int32Array,
+  ): number {
+    return hashSessionIdsKernel(this.data, members, count, table, unhashed);
+  }
+
   /** The light view of member i (see EntryView), decoded from `buf`, the bytes scanned. */
   view(buf: Buffer, i: number): EntryView {
     const key = this.key(buf, i);
@@ -297,6 +390,105 @@ export class StoreLayout {
     const bEnd = data[b + KEY_END] as number;
     return aEnd - aStart === bEnd - bStart && buf.compare(buf, bStart, bEnd, aStart, aEnd) === 0;
   }
+}
+
+// The loops a removal pass runs over every member are free functions of typed arrays and numbers
+// only. V8 throws away optimized code when an object shape it expects dies, and a full garbage
+// collection between two sweeps kills shapes that no live object holds: code that touches only
+// typed arrays (whose shapes never die) stays optimized from one sweep to the next, while a loop
+// over objects went back to unoptimized code and a recompile in most sweeps (the benchmark runs
+// a full collection before each).
+
+const NO_KINDS = new Uint8Array(0);
+const NO_MEMBERS = new Int32Array(0);
+
+/** The first member whose KIND is KEY_UNREAD, or -1. */
+function firstUnreadKind(data: Uint32Array, count: number): number {
+  for (let i = 0; i < count; i++) if (data[i * STRIDE + KIND] === KEY_UNREAD) return i;
+  return -1;
+}
+
+/**
+ * StoreLayout.selectByAge's loop: a NaN cutoff is a null one, `kinds` (empty when no key needs
+ * it) holds the kinds of KEY_UNREAD members; writes the counts of removed, keptWithId and
+ * keptWithFile to `counts` and the oldest kept cron run and hook (NaN for none) to `oldest`.
+ */
+function selectByAgeKernel(
+  data: Uint32Array,
+  updated: Float64Array,
+  firsts: Int32Array,
+  lastOfFirst: Int32Array,
+  kinds: Uint8Array,
+  cronRunsBefore: number,
+  hooksBefore: number,
+  cut: Uint8Array,
+  removed: Int32Array,
+  keptWithId: Int32Array,
+  keptWithFile: Int32Array,
+  counts: Int32Array,
+  oldest: Float64Array,
+): void {
+  let removedCount = 0;
+  let idCount = 0;
+  let fileCount = 0;
+  let oldestCronRun = Number.NaN;
+  let oldestHook = Number.NaN;
+  const byLast = lastOfFirst.length > 0;
+  for (let k = 0; k < firsts.length; k++) {
+    const first = firsts[k] as number;
+    const member = byLast ? (lastOfFirst[first] as number) : first;
+    const at = member * STRIDE;
+    let kind = data[at + KIND] as number;
+    if (kind === KEY_UNREAD) kind = kinds.length > 0 ? (kinds[member] as number) : KEY_OTHER;
+    if (kind === KEY_CRON_RUN || kind === KEY_HOOK) {
+      const cutoff = kind === KEY_CRON_RUN ? cronRunsBefore : hooksBefore;
+      if (!Number.isNaN(cutoff)) {
+        const value = updated[member] as number;
+        const base = Number.isFinite(value) ? value : 0;
+        if (base < cutoff) {
+          removed[removedCount++] = member;
+          cut[first] = 1;
+          continue;
+        }
+        if (kind === KEY_CRON_RUN) {
+          if (Number.isNaN(oldestCronRun) || base < oldestCronRun) oldestCronRun = base;
+        } else if (Number.isNaN(oldestHook) || base < oldestHook) {
+          oldestHook = base;
+        }
+      }
+    }
+    if (data[at + ID_START] !== ABSENT) keptWithId[idCount++] = member;
+    if (data[at + FILE_START] !== ABSENT) keptWithFile[fileCount++] = member;
+  }
+  counts[0] = removedCount;
+  counts[1] = idCount;
+  counts[2] = fileCount;
+  oldest[0] = oldestCronRun;
+  oldest[1] = oldestHook;
+}
+
+/** StoreLayout.hashSessionIds's loop. */
+function hashSessionIdsKernel(
+  data: Uint32Array,
+  members: Int32Array,
+  count: number,
+  table: Int32Array,
+  unhashed: Int32Array,
+): number {
+  const mask = table.length - 1;
+  let unhashedCount = 0;
+  for (let k = 0; k < count; k++) {
+    const member = members[k] as number;
+    const hash = (data[member * STRIDE + ID_HASH] as number) | 0;
+    if (hash === NO_HASH) {
+      unhashed[unhashedCount++] = member;
+      continue;
+    }
+    let slot = hash & mask;
+    while ((table[slot] as number) >= 0) slot = (slot + 1) & mask;
+    table[slot] = member;
+  }
+  return unhashedCount;
 }
 
 /** [0, 1, ..., count - 1]. */
