@@ -17,6 +17,12 @@ export interface ReusedStoreFile {
   buf: null;
 }
 
+/** A store file read by {@link openStoreFile}, and the handle it was read through, still open. */
+export interface OpenStoreFile<F> {
+  file: F;
+  handle: FileHandle;
+}
+
 /**
  * Opens, fstats and reads a store file. Missing file → null. `reuse` sees the stat before the
  * read and may skip it (cache hit). Throws StoreError STORE_IO for any other failure.
@@ -30,6 +36,25 @@ export async function readStoreFile(
   path: string,
   reuse?: (stat: BigIntStats) => boolean,
 ): Promise<StoreFile | ReusedStoreFile | null> {
+  const opened = await openStoreFile(path, reuse);
+  if (opened === null) return null;
+  await opened.handle.close().catch(() => undefined);
+  return opened.file;
+}
+
+/**
+ * readStoreFile that leaves the file open: the caller closes `handle`. Holding the file open
+ * lets a rewrite replace it without waiting for its blocks to be freed: the close frees them.
+ */
+export async function openStoreFile(path: string): Promise<OpenStoreFile<StoreFile> | null>;
+export async function openStoreFile(
+  path: string,
+  reuse: ((stat: BigIntStats) => boolean) | undefined,
+): Promise<OpenStoreFile<StoreFile | ReusedStoreFile> | null>;
+export async function openStoreFile(
+  path: string,
+  reuse?: (stat: BigIntStats) => boolean,
+): Promise<OpenStoreFile<StoreFile | ReusedStoreFile> | null> {
   let handle: FileHandle;
   try {
     handle = await open(path, "r");
@@ -47,13 +72,12 @@ export async function readStoreFile(
       );
     }
     const mode = Number(stat.mode & 0o7777n);
-    if (reuse?.(stat)) return { stat, mode, buf: null };
-    return { stat, mode, buf: await readAll(handle, Number(stat.size)) };
+    if (reuse?.(stat)) return { file: { stat, mode, buf: null }, handle };
+    return { file: { stat, mode, buf: await readAll(handle, Number(stat.size)) }, handle };
   } catch (error) {
+    await handle.close().catch(() => undefined);
     if (error instanceof StoreError) throw error;
     throw storeIoError(path, "read", error);
-  } finally {
-    await handle.close().catch(() => undefined);
   }
 }
 

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { snapshotFile, tempFilesIn, useTempDir } from "../test/helpers/temp-dir";
 import { isStoreError } from "./errors";
 import { identifyStoreFile } from "./identify-store-file";
@@ -242,6 +242,37 @@ describe("removeSessionEntries", () => {
     // The lock was released: the next pass runs.
     expect((await removeSessionEntries(store(), isRun)).written).toBe(true);
   });
+
+  // Linux lists a process's open files in /proc/self/fd.
+  it.runIf(process.platform === "linux")(
+    "closes the store files it reads: one it replaced just after the pass, others before it resolves",
+    async () => {
+      const openTo = (path: string) =>
+        readdirSync("/proc/self/fd").filter((fd) => {
+          try {
+            const target = readlinkSync(`/proc/self/fd/${fd}`);
+            return target === path || target === `${path} (deleted)`;
+          } catch {
+            return false; // the fd readdir itself used, closed meanwhile
+          }
+        }).length;
+      await writeFile(store(), JSON.stringify(STORE, null, 2));
+      await removeSessionEntries(store(), isRun, { dryRun: true });
+      expect(openTo(store())).toBe(0);
+      await removeSessionEntries(store(), () => false);
+      expect(openTo(store())).toBe(0);
+      const failure = new Error("select failed");
+      const fail = () => {
+        throw failure;
+      };
+      await expect(removeSessionEntries(store(), fail)).rejects.toBe(failure);
+      expect(openTo(store())).toBe(0);
+      const result = await removeSessionEntries(store(), isRun);
+      expect(result.written).toBe(true);
+      // Closed without being awaited (it frees the replaced file's blocks): soon, not at once.
+      await vi.waitFor(() => expect(openTo(store())).toBe(0), { timeout: 5_000 });
+    },
+  );
 
   it("treats a missing store or directory as empty and creates nothing", async () => {
     const empty = {
