@@ -1,5 +1,5 @@
 import { asciiHashOf, NO_HASH } from "./entry-fields";
-import type { StoreLayout } from "./store-layout";
+import { StoreLayout } from "./store-layout";
 
 /**
  * The sessionIds of the entries a removal pass keeps, as a read-only set that reads them from
@@ -11,6 +11,13 @@ import type { StoreLayout } from "./store-layout";
  * once. It holds the bytes of the store read until dropped.
  */
 export class KeptSessionIds implements ReadonlySet<string> {
+  /** Keeps this class's object shape alive between passes (see StoreLayout.shapeKeeper). */
+  static readonly shapeKeeper = new KeptSessionIds(
+    StoreLayout.shapeKeeper,
+    Buffer.alloc(0),
+    new Int32Array(0),
+    0,
+  );
   /** Member index per slot (open addressing on the sessionId hash), -1 for an empty slot. */
   private readonly table: Int32Array;
   /** The decoded ids of kept members whose sessionId has no hash (escaped or not ASCII). */

@@ -291,23 +291,49 @@ function selectByAge(
     cutoffs.cronRunsBefore,
     cutoffs.hooksBefore,
   );
-  const removed: EntryView[] = [];
-  for (let j = 0; j < picked.removedCount; j++) {
-    removed.push(layout.view(buf, picked.removed[j] as number));
-  }
-  const remainingSessionFiles = new Set<string>();
-  for (let j = 0; j < picked.keptWithFileCount; j++) {
-    remainingSessionFiles.add(layout.sessionFile(buf, picked.keptWithFile[j] as number) as string);
-  }
   keys.spreadToDuplicates(picked.cut);
   return {
-    removed,
+    removed: viewsOf(layout, buf, picked.removed, picked.removedCount),
     cut: picked.cut,
     entries: keys.firsts.length,
     remainingSessionIds: new KeptSessionIds(layout, buf, picked.keptWithId, picked.keptWithIdCount),
-    remainingSessionFiles,
+    remainingSessionFiles: sessionFilesOf(
+      layout,
+      buf,
+      picked.keptWithFile,
+      picked.keptWithFileCount,
+    ),
     oldestKept: { cronRun: picked.oldestCronRun, hook: picked.oldestHook },
   };
+}
+
+// The two loops of selectByAge, apart from it: they see only long-lived shapes (StoreLayout, a
+// Buffer, typed arrays), so their optimized code survives a full GC between two sweeps, while
+// selectByAge reads the caller's cutoffs object, whose shape may not (see StoreLayout).
+
+/** The views of `members[0, count)`. */
+function viewsOf(
+  layout: StoreLayout,
+  buf: Buffer,
+  members: Int32Array,
+  count: number,
+): EntryView[] {
+  const views: EntryView[] = [];
+  for (let j = 0; j < count; j++) views.push(layout.view(buf, members[j] as number));
+  return views;
+}
+
+/** The sessionFiles of `members[0, count)`, which all have one. */
+function sessionFilesOf(
+  layout: StoreLayout,
+  buf: Buffer,
+  members: Int32Array,
+  count: number,
+): Set<string> {
+  const files = new Set<string>();
+  for (let j = 0; j < count; j++)
+    files.add(layout.sessionFile(buf, members[j] as number) as string);
+  return files;
 }
 
 /** Throws a TypeError unless both cutoffs are numbers (not NaN) or null. */
