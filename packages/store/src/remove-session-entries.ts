@@ -94,7 +94,8 @@ export async function removeSessionEntries(
  * which the rename that replaced it would otherwise have waited for (~3 ms for a 13 MB store on
  * ext4, as long as the rename itself); closed once the lock is released and without waiting, it
  * runs in the thread pool alongside whatever the caller does next (for a sweep: archiving the
- * transcripts). Windows is left out: there a file may not be replaced while it is open.
+ * transcripts). Windows is left out: whether a file open there can be replaced depends on how
+ * it was opened, and the project is not tested there.
  */
 interface Replaced {
   handle: FileHandle | null;
