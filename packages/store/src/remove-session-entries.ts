@@ -118,17 +118,19 @@ function removeLocked(
     async (lock) => {
       const opened = await openStoreFile(path);
       if (!opened) return missing();
-      const { file, handle } = opened;
-      if (!HOLD_REPLACED_FILE) await handle.close().catch(() => undefined);
-      let handedOver = false;
+      // The handle this pass still has to close: none once closed or handed over.
+      let open: FileHandle | null = opened.handle;
+      if (!HOLD_REPLACED_FILE) {
+        await open.close().catch(() => undefined);
+        open = null;
+      }
       try {
-        return await removeFromFile(path, file, select, dryRun, onSelected, lock, () => {
-          if (!HOLD_REPLACED_FILE) return;
-          replaced.handle = handle;
-          handedOver = true;
+        return await removeFromFile(path, opened.file, select, dryRun, onSelected, lock, () => {
+          replaced.handle = open;
+          open = null;
         });
       } finally {
-        if (HOLD_REPLACED_FILE && !handedOver) await handle.close().catch(() => undefined);
+        await open?.close().catch(() => undefined);
       }
     },
     lockOptions,
