@@ -256,6 +256,13 @@ describe("removeSessionEntries", () => {
             return false; // the fd readdir itself used, closed meanwhile
           }
         }).length;
+      // Node closes a FileHandle left open when it is garbage collected, with a warning: that
+      // must not be what closes the file here.
+      const gcCloses: string[] = [];
+      const onWarning = (warning: Error) => {
+        if (warning.message.includes("on garbage collection")) gcCloses.push(warning.message);
+      };
+      process.on("warning", onWarning);
       await writeFile(store(), JSON.stringify(STORE, null, 2));
       await removeSessionEntries(store(), isRun, { dryRun: true });
       expect(openTo(store())).toBe(0);
@@ -271,6 +278,9 @@ describe("removeSessionEntries", () => {
       expect(result.written).toBe(true);
       // Closed without being awaited (it frees the replaced file's blocks): soon, not at once.
       await vi.waitFor(() => expect(openTo(store())).toBe(0), { timeout: 5_000 });
+      await new Promise((resume) => setImmediate(resume)); // warnings are emitted on a later tick
+      process.off("warning", onWarning);
+      expect(gcCloses).toEqual([]);
     },
   );
 
