@@ -296,16 +296,16 @@ function selectByAge(
   );
   keys.spreadToDuplicates(picked.cut);
   return {
-    removed: viewsOf(layout, buf, picked.removed, picked.removedCount),
+    removed: viewsOf(layout, buf, picked.removed),
     cut: picked.cut,
     entries: keys.firsts.length,
-    remainingSessionIds: new KeptSessionIds(layout, buf, picked.keptWithId, picked.keptWithIdCount),
-    remainingSessionFiles: sessionFilesOf(
+    remainingSessionIds: new KeptSessionIds(
       layout,
       buf,
-      picked.keptWithFile,
-      picked.keptWithFileCount,
+      picked.keptWithId,
+      picked.keptWithId.length,
     ),
+    remainingSessionFiles: sessionFilesOf(layout, buf, picked.keptWithFile),
     oldestKept: { cronRun: picked.oldestCronRun, hook: picked.oldestHook },
   };
 }
@@ -314,28 +314,19 @@ function selectByAge(
 // Buffer, typed arrays), so their optimized code survives a full GC between two sweeps, while
 // selectByAge reads the caller's cutoffs object, whose shape may not (see StoreLayout).
 
-/** The views of `members[0, count)`. */
-function viewsOf(
-  layout: StoreLayout,
-  buf: Buffer,
-  members: Int32Array,
-  count: number,
-): EntryView[] {
+/** The views of `members`. */
+function viewsOf(layout: StoreLayout, buf: Buffer, members: Int32Array): EntryView[] {
   const views: EntryView[] = [];
-  for (let j = 0; j < count; j++) views.push(layout.view(buf, members[j] as number));
+  for (let j = 0; j < members.length; j++) views.push(layout.view(buf, members[j] as number));
   return views;
 }
 
-/** The sessionFiles of `members[0, count)`, which all have one. */
-function sessionFilesOf(
-  layout: StoreLayout,
-  buf: Buffer,
-  members: Int32Array,
-  count: number,
-): Set<string> {
+/** The sessionFiles of `members`, which all have one. */
+function sessionFilesOf(layout: StoreLayout, buf: Buffer, members: Int32Array): Set<string> {
   const files = new Set<string>();
-  for (let j = 0; j < count; j++)
+  for (let j = 0; j < members.length; j++) {
     files.add(layout.sessionFile(buf, members[j] as number) as string);
+  }
   return files;
 }
 

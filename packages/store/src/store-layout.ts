@@ -37,18 +37,15 @@ export const RECORD_WORDS = STRIDE;
 
 /**
  * What {@link StoreLayout.selectByAge} decided, as member indexes in the order of the keys' first
- * occurrences: `removed[0, removedCount)` are the effective members of the keys to remove,
- * `keptWithId` and `keptWithFile` those of the keys kept that have a sessionId or a sessionFile.
+ * occurrences: `removed` are the effective members of the keys to remove, `keptWithId` and
+ * `keptWithFile` those of the keys kept that have a sessionId or a sessionFile.
  */
 export interface AgeSelection {
   /** 1 at the first occurrence of each key removed (not yet at its later occurrences). */
   cut: Uint8Array;
   removed: Int32Array;
-  removedCount: number;
   keptWithId: Int32Array;
-  keptWithIdCount: number;
   keptWithFile: Int32Array;
-  keptWithFileCount: number;
   /** The least updatedAt (0 when missing) of the cron runs and hooks kept, null if none. */
   oldestCronRun: number | null;
   oldestHook: number | null;
@@ -276,12 +273,9 @@ export class StoreLayout {
     );
     return {
       cut,
-      removed,
-      removedCount: counts[0] as number,
-      keptWithId,
-      keptWithIdCount: counts[1] as number,
-      keptWithFile,
-      keptWithFileCount: counts[2] as number,
+      removed: removed.subarray(0, counts[0]),
+      keptWithId: keptWithId.subarray(0, counts[1]),
+      keptWithFile: keptWithFile.subarray(0, counts[2]),
       oldestCronRun: Number.isNaN(oldest[0]) ? null : (oldest[0] as number),
       oldestHook: Number.isNaN(oldest[1]) ? null : (oldest[1] as number),
     };
